@@ -1,0 +1,128 @@
+//! spinner-thread: a port of Fluent Python's `spinner_thread.py`.
+//!
+//! A second thread animates `|/-\` while the main thread blocks on a slow call.
+
+use std::io::{self, IsTerminal, Write};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread;
+use std::time::Duration;
+
+use anyhow::anyhow;
+use clap::Parser;
+use crossterm::cursor::{Hide, Show};
+use crossterm::execute;
+use crossterm::style::Print;
+use crossterm::terminal::{Clear, ClearType};
+
+/// The spinner's frames, drawn in turn forever.
+const FRAMES: &str = r"|/-\";
+/// Time between two frames, as in the book.
+const FRAME: Duration = Duration::from_millis(100);
+
+/// Spin a text cursor while a slow function runs on the main thread.
+#[derive(Parser)]
+struct Args {
+    /// How long the slow function takes, in seconds.
+    #[arg(long, default_value = "3", value_parser = parse_seconds)]
+    seconds: Duration,
+    /// Text shown next to the spinner.
+    #[arg(long, default_value = "thinking!")]
+    message: String,
+}
+
+/// Runs on its own thread: draws frames until `done` says stop.
+fn spin(msg: String, done: mpsc::Receiver<()>) {
+    // Piped into a file or another program: frames would be noise, draw none.
+    if !io::stdout().is_terminal() {
+        return;
+    }
+    // Clears the line and shows the cursor again when `spin` returns.
+    let _status = StatusLine::start();
+    for ch in FRAMES.chars().cycle() {
+        let mut out = io::stdout();
+        // `\r` moves back to the start of the line, so each frame overwrites the last.
+        if write!(out, "\r{ch} {msg}").and_then(|()| out.flush()).is_err() {
+            return;
+        }
+        // Like Python's `done.wait(.1)`: sleep one frame, but wake at once
+        // when a message arrives (or the sender is dropped).
+        if done.recv_timeout(FRAME) != Err(RecvTimeoutError::Timeout) {
+            break;
+        }
+    }
+}
+
+/// Blocks the calling thread, as a slow computation or I/O call would.
+fn slow_function(seconds: Duration) -> u64 {
+    // The spinner keeps turning: the OS runs the other thread meanwhile.
+    thread::sleep(seconds);
+    42
+}
+
+fn supervisor(args: Args) -> anyhow::Result<u64> {
+    // The "Signal" of the book, as a channel rather than an AtomicBool:
+    // a flag could only be checked after each sleep, so stopping would lag
+    // up to a frame; `recv_timeout` sleeps and wakes as soon as we send.
+    let (done, done_rx) = mpsc::channel();
+    // Hold stdout while starting the thread, so our line comes before its first frame.
+    let mut out = io::stdout().lock();
+    // A Rust thread starts when created; naming it makes its Debug form readable.
+    let spinner = thread::Builder::new()
+        .name("spinner".into())
+        .spawn(move || spin(args.message, done_rx))?;
+    writeln!(out, "spinner object: {:?}", spinner.thread())?;
+    drop(out);
+    let result = slow_function(args.seconds);
+    // Err only if the spinner already stopped (e.g. stdout is not a terminal).
+    let _ = done.send(());
+    spinner
+        .join()
+        .map_err(|_| anyhow!("the spinner thread panicked"))?;
+    Ok(result)
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    restore_terminal_on_ctrl_c()?;
+    let result = supervisor(args)?;
+    println!("Answer: {result}");
+    Ok(())
+}
+
+/// Hides the cursor while it lives; clears the status line and shows the
+/// cursor again when dropped, however the spinner ends.
+struct StatusLine;
+
+impl StatusLine {
+    fn start() -> StatusLine {
+        // A spinner has nobody to report a broken terminal to: errors are ignored.
+        let _ = execute!(io::stdout(), Hide);
+        StatusLine
+    }
+}
+
+impl Drop for StatusLine {
+    fn drop(&mut self) {
+        let _ = execute!(io::stdout(), Print('\r'), Clear(ClearType::CurrentLine), Show);
+    }
+}
+
+/// Ctrl-C kills the process before any Drop runs, leaving the cursor hidden.
+/// `ctrlc` turns SIGINT (and SIGTERM, SIGHUP) into a call on its own thread,
+/// where we restore the terminal and exit with 130, the shell's code for Ctrl-C.
+/// (crossterm could read Ctrl-C as a key, but only in raw mode, which we avoid.)
+fn restore_terminal_on_ctrl_c() -> anyhow::Result<()> {
+    ctrlc::set_handler(|| {
+        if io::stdout().is_terminal() {
+            let _ = execute!(io::stdout(), Print('\r'), Clear(ClearType::CurrentLine), Show);
+        }
+        std::process::exit(130);
+    })?;
+    Ok(())
+}
+
+/// Reads `--seconds`: a float, at least 0.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text.parse().map_err(|e| format!("{e}"))?;
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("{e}"))
+}
