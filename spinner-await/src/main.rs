@@ -5,7 +5,7 @@
 
 use std::fmt;
 use std::future::Future;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::thread;
 use std::time::Duration;
 
@@ -51,11 +51,9 @@ async fn spin(rt: Runtime, msg: String) {
     // So the line is cleared and the cursor shown by this guard's Drop.
     let _status = StatusLine::start();
     for ch in FRAMES.chars().cycle() {
-        let mut out = io::stdout();
         // `\r` moves back to the start of the line, so each frame overwrites the last.
-        if write!(out, "\r{ch} {msg}").and_then(|()| out.flush()).is_err() {
-            return;
-        }
+        // Errors are ignored here and below: a spinner has nobody to report them to.
+        let _ = execute!(io::stdout(), Print(format!("\r{ch} {msg}")));
         // Hands the thread back to the runtime for one frame.
         rt.sleep(FRAME).await;
     }
@@ -200,7 +198,6 @@ struct StatusLine;
 
 impl StatusLine {
     fn start() -> StatusLine {
-        // A spinner has nobody to report a broken terminal to: errors are ignored.
         let _ = execute!(io::stdout(), Hide);
         StatusLine
     }
@@ -208,8 +205,14 @@ impl StatusLine {
 
 impl Drop for StatusLine {
     fn drop(&mut self) {
-        let _ = execute!(io::stdout(), Print('\r'), Clear(ClearType::CurrentLine), Show);
+        restore_terminal();
     }
+}
+
+/// Back to the start of the line, erase it, show the cursor again.
+fn restore_terminal() {
+    let mut out = io::stdout();
+    let _ = execute!(out, Print('\r'), Clear(ClearType::CurrentLine), Show);
 }
 
 /// Ctrl-C kills the process before any Drop runs, leaving the cursor hidden.
@@ -219,7 +222,7 @@ impl Drop for StatusLine {
 fn restore_terminal_on_ctrl_c() -> anyhow::Result<()> {
     ctrlc::set_handler(|| {
         if io::stdout().is_terminal() {
-            let _ = execute!(io::stdout(), Print('\r'), Clear(ClearType::CurrentLine), Show);
+            restore_terminal();
         }
         std::process::exit(130);
     })?;

@@ -39,11 +39,9 @@ fn spin(msg: String, done: mpsc::Receiver<()>) {
     // Clears the line and shows the cursor again when `spin` returns.
     let _status = StatusLine::start();
     for ch in FRAMES.chars().cycle() {
-        let mut out = io::stdout();
         // `\r` moves back to the start of the line, so each frame overwrites the last.
-        if write!(out, "\r{ch} {msg}").and_then(|()| out.flush()).is_err() {
-            return;
-        }
+        // Errors are ignored here and below: a spinner has nobody to report them to.
+        let _ = execute!(io::stdout(), Print(format!("\r{ch} {msg}")));
         // Like Python's `done.wait(.1)`: sleep one frame, but wake at once
         // when a message arrives (or the sender is dropped).
         if done.recv_timeout(FRAME) != Err(RecvTimeoutError::Timeout) {
@@ -95,7 +93,6 @@ struct StatusLine;
 
 impl StatusLine {
     fn start() -> StatusLine {
-        // A spinner has nobody to report a broken terminal to: errors are ignored.
         let _ = execute!(io::stdout(), Hide);
         StatusLine
     }
@@ -103,8 +100,14 @@ impl StatusLine {
 
 impl Drop for StatusLine {
     fn drop(&mut self) {
-        let _ = execute!(io::stdout(), Print('\r'), Clear(ClearType::CurrentLine), Show);
+        restore_terminal();
     }
+}
+
+/// Back to the start of the line, erase it, show the cursor again.
+fn restore_terminal() {
+    let mut out = io::stdout();
+    let _ = execute!(out, Print('\r'), Clear(ClearType::CurrentLine), Show);
 }
 
 /// Ctrl-C kills the process before any Drop runs, leaving the cursor hidden.
@@ -114,7 +117,7 @@ impl Drop for StatusLine {
 fn restore_terminal_on_ctrl_c() -> anyhow::Result<()> {
     ctrlc::set_handler(|| {
         if io::stdout().is_terminal() {
-            let _ = execute!(io::stdout(), Print('\r'), Clear(ClearType::CurrentLine), Show);
+            restore_terminal();
         }
         std::process::exit(130);
     })?;

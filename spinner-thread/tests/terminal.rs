@@ -1,0 +1,168 @@
+//! Runs the spinner in a real pseudo-terminal, and with stdout piped.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+const BIN: &str = env!("CARGO_BIN_EXE_spinner-thread");
+const HIDE_CURSOR: &str = "\x1b[?25l";
+const SHOW_CURSOR: &str = "\x1b[?25h";
+const CLEAR_LINE: &str = "\r\x1b[2K";
+/// Only a guard against a hung child, never a timing check.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// What a run in the pseudo-terminal printed, and how it ended.
+struct PtyRun {
+    output: String,
+    exit_code: u32,
+}
+
+/// Runs the binary with `args` on a pseudo-terminal. With `ctrl_c`, types
+/// Ctrl-C as soon as the first frame shows.
+fn run_in_pty(args: &[&str], ctrl_c: bool) -> PtyRun {
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pseudo-terminal");
+    let mut cmd = CommandBuilder::new(BIN);
+    cmd.args(args);
+    let mut child = pty.slave.spawn_command(cmd).expect("start the spinner");
+    // Only the child may hold the terminal side, or reading never reaches the end.
+    drop(pty.slave);
+
+    // Read on another thread, so the child never blocks on a full buffer.
+    let mut reader = pty.master.try_clone_reader().expect("pty reader");
+    let (tx, rx) = mpsc::channel::<Vec<u8>>();
+    thread::spawn(move || {
+        let mut buf = [0; 4096];
+        // Linux answers EIO rather than 0 once the child has closed the terminal.
+        while let Ok(n @ 1..) = reader.read(&mut buf) {
+            if tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+
+    let mut bytes = Vec::new();
+    if ctrl_c {
+        while !String::from_utf8_lossy(&bytes).contains("\r| ") {
+            let chunk = rx.recv_timeout(PATIENCE).expect("a first frame");
+            bytes.extend(chunk);
+        }
+        let mut writer = pty.master.take_writer().expect("pty writer");
+        writer.write_all(b"\x03").expect("type Ctrl-C");
+        writer.flush().expect("flush Ctrl-C");
+    }
+    let status = child.wait().expect("wait for the spinner");
+    while let Ok(chunk) = rx.recv_timeout(PATIENCE) {
+        bytes.extend(chunk);
+    }
+    PtyRun {
+        output: String::from_utf8_lossy(&bytes).into_owned(),
+        exit_code: status.exit_code(),
+    }
+}
+
+fn frame(ch: char, msg: &str) -> String {
+    format!("\r{ch} {msg}")
+}
+
+/// How many frames the run drew.
+fn count_frames(output: &str, msg: &str) -> usize {
+    r"|/-\"
+        .chars()
+        .map(|ch| output.matches(&frame(ch, msg)).count())
+        .sum()
+}
+
+/// Where the last frame ends.
+fn end_of_last_frame(output: &str, msg: &str) -> usize {
+    r"|/-\"
+        .chars()
+        .filter_map(|ch| {
+            let f = frame(ch, msg);
+            output.rfind(&f).map(|at| at + f.len())
+        })
+        .max()
+        .expect("at least one frame")
+}
+
+#[test]
+fn spins_in_a_terminal_then_clears_the_line_and_shows_the_cursor() {
+    let run = run_in_pty(&["--seconds", "1"], false);
+    let out = &run.output;
+    assert_eq!(run.exit_code, 0, "{out:?}");
+    assert!(out.contains("spinner object: Thread {"), "{out:?}");
+    assert!(out.contains("\"spinner\""), "thread name in {out:?}");
+    for ch in r"|/-\".chars() {
+        assert!(out.contains(&frame(ch, "thinking!")), "{ch} in {out:?}");
+    }
+    let first = out.find("\r| thinking!").unwrap();
+    assert!(out[..first].contains(HIDE_CURSOR), "{out:?}");
+    assert!(out.find("spinner object").unwrap() < first, "{out:?}");
+    let rest = &out[end_of_last_frame(out, "thinking!")..];
+    let clear = rest.find(CLEAR_LINE).expect("line cleared");
+    let show = rest.find(SHOW_CURSOR).expect("cursor shown");
+    let answer = rest.find("Answer: 42").expect("the answer");
+    assert!(clear < answer && show < answer, "{rest:?}");
+}
+
+#[test]
+fn message_is_shown_next_to_the_spinner() {
+    let run = run_in_pty(&["--seconds", "0.5", "--message", "working"], false);
+    assert_eq!(run.exit_code, 0, "{:?}", run.output);
+    assert!(
+        count_frames(&run.output, "working") >= 1,
+        "{:?}",
+        run.output
+    );
+    assert!(!run.output.contains("thinking!"), "{:?}", run.output);
+}
+
+#[test]
+fn ctrl_c_restores_the_cursor_and_exits_130() {
+    let run = run_in_pty(&["--seconds", "30"], true);
+    let out = &run.output;
+    assert_eq!(run.exit_code, 130, "{out:?}");
+    let rest = &out[end_of_last_frame(out, "thinking!")..];
+    assert!(rest.contains(SHOW_CURSOR), "{rest:?}");
+    assert!(!out.contains("Answer"), "{out:?}");
+}
+
+#[test]
+fn piped_output_is_two_plain_lines() {
+    let out = Command::new(BIN)
+        .args(["--seconds", "0.3"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the spinner");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(!text.contains('\x1b') && !text.contains('\r'), "{text:?}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text:?}");
+    assert!(lines[0].starts_with("spinner object: Thread {"), "{text:?}");
+    assert_eq!(lines[1], "Answer: 42");
+    assert!(text.ends_with('\n'));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    for args in [
+        &["--seconds", "soon"][..],
+        &["--seconds=-1"],
+        &["--frobnicate"],
+    ] {
+        let out = Command::new(BIN).args(args).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
