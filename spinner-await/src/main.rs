@@ -5,7 +5,7 @@
 
 use std::fmt;
 use std::future::Future;
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::thread;
 use std::time::Duration;
 
@@ -72,16 +72,16 @@ async fn slow_function(rt: Runtime, seconds: Duration, mode: Mode) -> u64 {
     42
 }
 
-async fn supervisor(rt: Runtime, args: Args) -> u64 {
+async fn supervisor(rt: Runtime, args: Args) -> anyhow::Result<u64> {
     // Calling an async fn runs none of its body: it only builds a future.
     let slow = slow_function(rt, args.seconds, args.mode());
     // Spawning makes a future a task, which the runtime polls on its own.
     let spinner = rt.spawn(spin(rt, args.message));
     // Printed before the spinner's first frame: the task waits for our next `.await`.
-    println!("spinner object: {spinner:?}");
+    writeln!(io::stdout(), "spinner object: {spinner:?}")?;
     let result = slow.await;
     spinner.cancel().await;
-    result
+    Ok(result)
 }
 
 fn main() -> anyhow::Result<()> {
@@ -91,7 +91,8 @@ fn main() -> anyhow::Result<()> {
     // `supervisor(...)` does nothing yet: a future runs only when polled,
     // and the runtime that polls it is a library we choose here.
     let result = rt.block_on(supervisor(rt, args))?;
-    println!("Answer: {result}");
+    // writeln! rather than println!, which panics if stdout is closed (`| head -1`).
+    writeln!(io::stdout(), "Answer: {result}")?;
     Ok(())
 }
 
@@ -113,7 +114,7 @@ impl Args {
     }
 }
 
-/// The two runtimes. Both run everything on the current thread, like
+/// The two runtimes. Both poll our tasks on the current thread, like
 /// asyncio's event loop, so a blocking call freezes the spinner on either.
 #[derive(Clone, Copy, ValueEnum)]
 enum Runtime {
@@ -123,14 +124,14 @@ enum Runtime {
 
 impl Runtime {
     /// Runs `future` to the end on this thread, polling spawned tasks meanwhile.
-    fn block_on<T>(self, future: impl Future<Output = T>) -> anyhow::Result<T> {
-        Ok(match self {
+    fn block_on<T>(self, future: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+        match self {
             Runtime::Tokio => tokio::runtime::Builder::new_current_thread()
                 .enable_time()
                 .build()?
                 .block_on(future),
             Runtime::AsyncStd => async_std::task::block_on(future),
-        })
+        }
     }
 
     /// Starts `future` as a task on this thread.

@@ -83,7 +83,8 @@ fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     restore_terminal_on_ctrl_c()?;
     let result = supervisor(args)?;
-    println!("Answer: {result}");
+    // writeln! rather than println!, which panics if stdout is closed (`| head -1`).
+    writeln!(io::stdout(), "Answer: {result}")?;
     Ok(())
 }
 
