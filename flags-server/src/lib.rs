@@ -1,0 +1,179 @@
+//! Test server for the flags downloaders: serves flag GIFs and `metadata.json` under
+//! `/flags/<cc>/`, like the nginx + vaurien setup (and `slow_server.py`) of Fluent Python,
+//! with the LOCAL, DELAY and ERROR profiles.
+//!
+//! The flags are drawn by the server itself from a small table of simplified designs
+//! (`table.rs`, `render.rs`), so nothing is downloaded.
+//!
+//! ```no_run
+//! let server = flags_server::start(flags_server::Config::new(flags_server::Profile::Local))?;
+//! println!("{}/br/br.gif", server.base_url()); // http://127.0.0.1:PORT/flags/br/br.gif
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+mod render;
+mod server;
+mod table;
+
+use std::sync::LazyLock;
+
+use bytes::Bytes;
+
+pub use server::{
+    Config, ConfigError, DelayStats, Faults, Profile, ServerHandle, Stats, parse_delay,
+    parse_error_rate, serve, start,
+};
+
+/// One country of the 194: the fields of its `metadata.json` and its flag design.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Country {
+    /// Upper-case ISO 3166 code, e.g. "BR".
+    pub iso_cc: &'static str,
+    /// Top-level domain, e.g. ".br" (".uk" for GB).
+    pub tld_cc: &'static str,
+    /// English short name, e.g. "Brazil".
+    pub country: &'static str,
+    /// The simplified design in the language described in `table.rs`.
+    pub design: &'static str,
+    /// Height : width of the flag.
+    ratio: (u16, u16),
+}
+
+impl Country {
+    /// The `metadata.json` body, with the book's three keys.
+    pub fn metadata_json(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Metadata<'a> {
+            tld_cc: &'a str,
+            iso_cc: &'a str,
+            country: &'a str,
+        }
+        let m = Metadata {
+            tld_cc: self.tld_cc,
+            iso_cc: self.iso_cc,
+            country: self.country,
+        };
+        serde_json::to_string(&m).unwrap_or_default()
+    }
+}
+
+static COUNTRIES: LazyLock<Vec<Country>> = LazyLock::new(|| {
+    let mut all: Vec<Country> = table::TABLE.lines().filter_map(parse_line).collect();
+    all.sort_by_key(|c| c.iso_cc);
+    all
+});
+
+/// Reads one table line: `CC .tld H:W Name = design`.
+fn parse_line(line: &'static str) -> Option<Country> {
+    let (head, design) = line.split_once('=')?;
+    let mut it = head.splitn(4, ' ');
+    let iso_cc = it.next()?;
+    let tld_cc = it.next()?;
+    let (h, w) = it.next()?.split_once(':')?;
+    Some(Country {
+        iso_cc,
+        tld_cc,
+        country: it.next()?.trim(),
+        design: design.trim(),
+        ratio: (h.parse().ok()?, w.parse().ok()?),
+    })
+}
+
+/// The 194 countries, sorted by code.
+pub fn countries() -> &'static [Country] {
+    &COUNTRIES
+}
+
+/// Position of a code in [`countries`], ignoring case.
+fn index_of(cc: &str) -> Option<usize> {
+    if cc.len() != 2 {
+        return None;
+    }
+    let upper = cc.to_ascii_uppercase();
+    COUNTRIES
+        .binary_search_by(|c| c.iso_cc.cmp(upper.as_str()))
+        .ok()
+}
+
+/// The country with this two-letter code, ignoring case.
+pub fn country(cc: &str) -> Option<&'static Country> {
+    index_of(cc).map(|i| &COUNTRIES[i])
+}
+
+/// Every flag GIF and metadata body, encoded once per process on first use.
+struct Encoded {
+    gif: Bytes,
+    json: Bytes,
+}
+
+static ENCODED: LazyLock<Vec<Encoded>> = LazyLock::new(|| {
+    COUNTRIES
+        .iter()
+        .map(|c| Encoded {
+            gif: Bytes::from(render::gif(c.design, c.ratio)),
+            json: Bytes::from(c.metadata_json()),
+        })
+        .collect()
+});
+
+/// Encodes the built-in flags now, so the first request does not pay for it.
+pub fn warm_up() {
+    LazyLock::force(&ENCODED);
+}
+
+/// The built-in GIF for this code (the bytes the server sends), ignoring case.
+pub fn flag_gif(cc: &str) -> Option<Bytes> {
+    index_of(cc).map(|i| ENCODED[i].gif.clone())
+}
+
+/// The built-in `metadata.json` body for this code, ignoring case.
+pub fn metadata_json(cc: &str) -> Option<Bytes> {
+    index_of(cc).map(|i| ENCODED[i].json.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CODES: &str = "AD AE AF AG AL AM AO AR AT AU AZ BA BB BD BE BF BG BH BI BJ BN BO BR BS BT BW BY BZ \
+        CA CD CF CG CH CI CL CM CN CO CR CU CV CY CZ DE DJ DK DM DZ EC EE EG ER ES ET FI FJ FM FR GA GB GD GE \
+        GH GM GN GQ GR GT GW GY HN HR HT HU ID IE IL IN IQ IR IS IT JM JO JP KE KG KH KI KM KN KP KR KW KZ LA \
+        LB LC LI LK LR LS LT LU LV LY MA MC MD ME MG MH MK ML MM MN MR MT MU MV MW MX MY MZ NA NE NG NI NL NO \
+        NP NR NZ OM PA PE PG PH PK PL PT PW PY QA RO RS RU RW SA SB SC SD SE SG SI SK SL SM SN SO SR SS ST SV \
+        SY SZ TD TG TH TJ TL TM TN TO TR TT TV TW TZ UA UG US UY UZ VA VC VE VN VU WS YE ZA ZM ZW";
+
+    #[test]
+    fn table_has_exactly_the_194_codes() {
+        let got: Vec<&str> = countries().iter().map(|c| c.iso_cc).collect();
+        let want: Vec<&str> = CODES.split_whitespace().collect();
+        assert_eq!(got, want);
+        for c in countries() {
+            let tld = if c.iso_cc == "GB" {
+                ".uk".to_string()
+            } else {
+                format!(".{}", c.iso_cc.to_lowercase())
+            };
+            assert_eq!(c.tld_cc, tld);
+            assert!(!c.country.is_empty());
+        }
+    }
+
+    #[test]
+    fn lookup_ignores_case() {
+        assert_eq!(country("br").map(|c| c.country), Some("Brazil"));
+        assert_eq!(country("Gb").map(|c| c.tld_cc), Some(".uk"));
+        assert!(country("xx").is_none());
+        assert!(country("bra").is_none());
+        assert!(country("").is_none());
+    }
+
+    #[test]
+    fn metadata_has_the_book_keys() {
+        let v: serde_json::Value =
+            serde_json::from_str(&country("BR").unwrap().metadata_json()).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"tld_cc": ".br", "iso_cc": "BR", "country": "Brazil"})
+        );
+    }
+}

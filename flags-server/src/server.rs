@@ -1,0 +1,701 @@
+//! The HTTP side: profiles, configuration, fault injection, statistics and the hyper server.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+/// A client that has not sent its full request headers by then is disconnected.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Request line plus headers larger than this get `431 Request Header Fields Too Large`.
+const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// Longer paths get `414 URI Too Long`.
+const MAX_PATH_LEN: usize = 1024;
+/// Longest delay accepted by `--delay`.
+const MAX_DELAY_S: f64 = 3600.0;
+
+/// The book's three test servers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    /// nginx alone: no delay, no errors (port 8000).
+    Local,
+    /// vaurien/slow_server.py: every GET delayed 0.5..5 s (port 8001).
+    Delay,
+    /// vaurien: every GET delayed 0.5 s, 25% answered 418 (port 8002).
+    Error,
+}
+
+impl Profile {
+    /// "LOCAL", "DELAY" or "ERROR", as the book's clients name their servers.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Profile::Local => "LOCAL",
+            Profile::Delay => "DELAY",
+            Profile::Error => "ERROR",
+        }
+    }
+
+    /// 8000, 8001 or 8002, as in the book.
+    pub fn default_port(&self) -> u16 {
+        match self {
+            Profile::Local => 8000,
+            Profile::Delay => 8001,
+            Profile::Error => 8002,
+        }
+    }
+
+    /// Parses a label, ignoring case.
+    pub fn from_label(s: &str) -> Option<Profile> {
+        [Profile::Local, Profile::Delay, Profile::Error]
+            .into_iter()
+            .find(|p| p.label().eq_ignore_ascii_case(s))
+    }
+
+    /// The (min, max) delay of each GET when the configuration does not set one.
+    pub fn default_delay(&self) -> (Duration, Duration) {
+        match self {
+            Profile::Local => (Duration::ZERO, Duration::ZERO),
+            Profile::Delay => (Duration::from_millis(500), Duration::from_secs(5)),
+            Profile::Error => (Duration::from_millis(500), Duration::from_millis(500)),
+        }
+    }
+
+    /// The share of GETs answered 418 when the configuration does not set one.
+    pub fn default_error_rate(&self) -> f64 {
+        match self {
+            Profile::Error => 0.25,
+            _ => 0.0,
+        }
+    }
+}
+
+/// Errors in configuration values.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ConfigError {
+    #[error(
+        "invalid delay {0:?}: expected seconds as MIN or MIN..MAX with 0 <= MIN <= MAX <= 3600, e.g. 0.5..5"
+    )]
+    Delay(String),
+    #[error("invalid error rate {0:?}: expected a number from 0 to 1")]
+    ErrorRate(String),
+}
+
+/// Parses `MIN` or `MIN..MAX` seconds, e.g. `0.1` or `0.5..5`.
+pub fn parse_delay(s: &str) -> Result<(Duration, Duration), ConfigError> {
+    let bad = || ConfigError::Delay(s.to_string());
+    let secs = |t: &str| -> Result<f64, ConfigError> {
+        let v: f64 = t.trim().parse().map_err(|_| bad())?;
+        if (0.0..=MAX_DELAY_S).contains(&v) {
+            Ok(v)
+        } else {
+            Err(bad())
+        }
+    };
+    let (min, max) = match s.split_once("..") {
+        Some((a, b)) => (secs(a)?, secs(b)?),
+        None => (secs(s)?, secs(s)?),
+    };
+    if min > max {
+        return Err(bad());
+    }
+    Ok((Duration::from_secs_f64(min), Duration::from_secs_f64(max)))
+}
+
+/// Parses a probability from 0 to 1.
+pub fn parse_error_rate(s: &str) -> Result<f64, ConfigError> {
+    match s.trim().parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(ConfigError::ErrorRate(s.to_string())),
+    }
+}
+
+/// What to serve and how badly.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub profile: Profile,
+    /// Each GET under /flags/ waits a uniformly random time in [min, max]; None = profile default.
+    pub delay: Option<(Duration, Duration)>,
+    /// Share of GETs under /flags/ answered 418; None = profile default.
+    pub error_rate: Option<f64>,
+    /// Seed for the delays and errors; None = seeded from the clock.
+    pub seed: Option<u64>,
+    /// Serve this directory (the book's flags.zip unpacked) instead of the built-in flags.
+    pub root: Option<PathBuf>,
+    pub bind: IpAddr,
+    /// 0 = any free port.
+    pub port: u16,
+}
+
+impl Config {
+    /// The profile's delay and error rate, 127.0.0.1, any free port, built-in flags.
+    pub fn new(profile: Profile) -> Self {
+        Config {
+            profile,
+            delay: None,
+            error_rate: None,
+            seed: None,
+            root: None,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+        }
+    }
+
+    fn effective_delay(&self) -> (Duration, Duration) {
+        self.delay.unwrap_or_else(|| self.profile.default_delay())
+    }
+
+    fn effective_error_rate(&self) -> f64 {
+        self.error_rate
+            .unwrap_or_else(|| self.profile.default_error_rate())
+    }
+
+    fn check(&self) -> io::Result<()> {
+        let (min, max) = self.effective_delay();
+        let rate = self.effective_error_rate();
+        let invalid = |m: String| Err(io::Error::new(io::ErrorKind::InvalidInput, m));
+        if min > max || max.as_secs_f64() > MAX_DELAY_S {
+            return invalid(ConfigError::Delay(format!("{min:?}..{max:?}")).to_string());
+        }
+        if !(0.0..=1.0).contains(&rate) {
+            return invalid(ConfigError::ErrorRate(rate.to_string()).to_string());
+        }
+        Ok(())
+    }
+}
+
+/// Delays injected since start or the last reset.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DelayStats {
+    /// Requests that were delayed (delay > 0).
+    pub count: u64,
+    /// Sum of the delays: the ideal time of a run over one connection.
+    pub sum_s: f64,
+    /// Longest delay: the ideal time of a run with unbounded concurrency.
+    pub max_s: f64,
+    /// Shortest delay (0 when none).
+    pub min_s: f64,
+}
+
+/// The fault settings in force.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Faults {
+    pub delay_min_s: f64,
+    pub delay_max_s: f64,
+    pub error_rate: f64,
+    /// Status of injected errors: 418.
+    pub error_status: u16,
+    pub seed: Option<u64>,
+}
+
+/// What the server did since start or the last reset; the body of `GET /_stats`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    /// "LOCAL", "DELAY" or "ERROR".
+    pub profile: String,
+    /// Requests outside /_stats.
+    pub requests: u64,
+    /// Answered 200.
+    pub ok: u64,
+    /// Answered 404.
+    pub not_found: u64,
+    /// Answered 418 on purpose.
+    pub errors_injected: u64,
+    /// Answered 400, 405 or 414.
+    pub rejected: u64,
+    pub delays: DelayStats,
+    pub faults: Faults,
+}
+
+/// Shared by every connection of one server.
+struct State {
+    root: Option<PathBuf>,
+    delay: (f64, f64),
+    error_rate: f64,
+    seed: Option<u64>,
+    rng: Mutex<StdRng>,
+    stats: Mutex<Stats>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic elsewhere never leaves these values half-updated, so a poisoned lock is still usable.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn new_rng(seed: Option<u64>) -> StdRng {
+    let seed = seed.unwrap_or_else(|| {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        t.as_nanos() as u64 ^ u64::from(std::process::id()).rotate_left(32)
+    });
+    StdRng::seed_from_u64(seed)
+}
+
+impl State {
+    fn new(config: &Config) -> io::Result<State> {
+        config.check()?;
+        let root = match &config.root {
+            Some(dir) => {
+                let dir = dir.canonicalize()?;
+                if !dir.is_dir() {
+                    return Err(io::Error::new(
+                        io::ErrorKind::NotADirectory,
+                        format!("{} is not a directory", dir.display()),
+                    ));
+                }
+                Some(dir)
+            }
+            None => None,
+        };
+        let (min, max) = config.effective_delay();
+        let delay = (min.as_secs_f64(), max.as_secs_f64());
+        let error_rate = config.effective_error_rate();
+        let stats = Stats {
+            profile: config.profile.label().to_string(),
+            faults: Faults {
+                delay_min_s: delay.0,
+                delay_max_s: delay.1,
+                error_rate,
+                error_status: 418,
+                seed: config.seed,
+            },
+            ..Stats::default()
+        };
+        Ok(State {
+            root,
+            delay,
+            error_rate,
+            seed: config.seed,
+            rng: Mutex::new(new_rng(config.seed)),
+            stats: Mutex::new(stats),
+        })
+    }
+
+    /// Draws the delay and whether to fail, for one GET, in request order.
+    /// Both values are always drawn, so a seed gives the same sequence whatever the settings.
+    fn draw(&self) -> (f64, bool) {
+        let (delay, fail) = {
+            let mut rng = lock(&self.rng);
+            let d = rng.random_range(self.delay.0..=self.delay.1);
+            let p: f64 = rng.random();
+            (d, p < self.error_rate)
+        };
+        if delay > 0.0 {
+            let mut s = lock(&self.stats);
+            let d = &mut s.delays;
+            d.min_s = if d.count == 0 {
+                delay
+            } else {
+                d.min_s.min(delay)
+            };
+            d.count += 1;
+            d.sum_s += delay;
+            d.max_s = d.max_s.max(delay);
+        }
+        (delay, fail)
+    }
+
+    fn count(&self, status: StatusCode) {
+        let mut s = lock(&self.stats);
+        s.requests += 1;
+        match status {
+            StatusCode::OK => s.ok += 1,
+            StatusCode::NOT_FOUND => s.not_found += 1,
+            StatusCode::IM_A_TEAPOT => s.errors_injected += 1,
+            _ => s.rejected += 1,
+        }
+    }
+
+    /// Zeroes the counters and restarts the random sequence from the seed.
+    fn reset(&self) {
+        let mut s = lock(&self.stats);
+        *s = Stats {
+            profile: s.profile.clone(),
+            faults: s.faults.clone(),
+            ..Stats::default()
+        };
+        *lock(&self.rng) = new_rng(self.seed);
+    }
+}
+
+type Body = Full<Bytes>;
+
+fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    body: Bytes,
+    head: bool,
+) -> Response<Body> {
+    let len = body.len();
+    let mut resp = Response::new(if head {
+        Body::default()
+    } else {
+        Full::new(body)
+    });
+    *resp.status_mut() = status;
+    let h = resp.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(CONTENT_LENGTH, HeaderValue::from(len));
+    resp
+}
+
+fn plain(status: StatusCode, head: bool) -> Response<Body> {
+    let text = format!("{status}\n");
+    respond(status, "text/plain; charset=utf-8", Bytes::from(text), head)
+}
+
+/// What a path under /flags/ names.
+enum Lookup {
+    Found(Bytes, &'static str),
+    NotFound,
+    BadRequest,
+}
+
+/// Built-in mode: `<cc>/<cc>.gif` and `<cc>/metadata.json`, any case.
+fn lookup_builtin(rest: &str) -> Lookup {
+    let Some((dir, file)) = rest.split_once('/') else {
+        return Lookup::NotFound;
+    };
+    if file.eq_ignore_ascii_case("metadata.json") {
+        return crate::metadata_json(dir)
+            .map_or(Lookup::NotFound, |b| Lookup::Found(b, "application/json"));
+    }
+    match file.rsplit_once('.') {
+        Some((name, ext)) if name.eq_ignore_ascii_case(dir) && ext.eq_ignore_ascii_case("gif") => {
+            crate::flag_gif(dir).map_or(Lookup::NotFound, |b| Lookup::Found(b, "image/gif"))
+        }
+        _ => Lookup::NotFound,
+    }
+}
+
+/// Directory mode: the file under `root`, never anything outside it.
+async fn lookup_root(root: &Path, rest: &str) -> Lookup {
+    // Decode %xx first, then refuse anything that could climb out or confuse the OS:
+    // empty, "." and ".." segments (so "%2e%2e" and "..%2f" are caught), NUL, backslashes.
+    let Ok(decoded) = String::from_utf8(percent_encoding::percent_decode_str(rest).collect())
+    else {
+        return Lookup::BadRequest;
+    };
+    if decoded.contains(['\0', '\\']) {
+        return Lookup::BadRequest;
+    }
+    let mut path = root.to_path_buf();
+    for seg in decoded.split('/') {
+        if seg.is_empty() || seg == "." || seg == ".." || Path::new(seg).components().count() != 1 {
+            return Lookup::BadRequest;
+        }
+        if !matches!(
+            Path::new(seg).components().next(),
+            Some(Component::Normal(_))
+        ) {
+            return Lookup::BadRequest;
+        }
+        path.push(seg);
+    }
+    // Symlinks may still lead out: resolve them and check the result is inside the root.
+    let Ok(real) = tokio::fs::canonicalize(&path).await else {
+        return Lookup::NotFound;
+    };
+    if !real.starts_with(root) {
+        return Lookup::NotFound;
+    }
+    match tokio::fs::metadata(&real).await {
+        Ok(m) if m.is_file() => {}
+        _ => return Lookup::NotFound,
+    }
+    let content_type = match real
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("gif") => "image/gif",
+        Some("json") => "application/json",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+    match tokio::fs::read(&real).await {
+        Ok(data) => Lookup::Found(Bytes::from(data), content_type),
+        Err(_) => Lookup::NotFound,
+    }
+}
+
+async fn handle(state: &State, req: Request<Incoming>) -> Response<Body> {
+    let path = req.uri().path();
+    let method = req.method();
+
+    if path == "/_stats" || path == "/_stats/reset" {
+        return match (method, path) {
+            (&Method::GET | &Method::HEAD, "/_stats") => {
+                let body = serde_json::to_vec(&*lock(&state.stats)).unwrap_or_default();
+                respond(
+                    StatusCode::OK,
+                    "application/json",
+                    Bytes::from(body),
+                    method == Method::HEAD,
+                )
+            }
+            (&Method::DELETE, "/_stats") | (&Method::POST, "/_stats/reset") => {
+                state.reset();
+                respond(
+                    StatusCode::NO_CONTENT,
+                    "text/plain; charset=utf-8",
+                    Bytes::new(),
+                    false,
+                )
+            }
+            _ => plain(StatusCode::METHOD_NOT_ALLOWED, false),
+        };
+    }
+
+    let head = method == Method::HEAD;
+    let resp = if path.len() > MAX_PATH_LEN {
+        plain(StatusCode::URI_TOO_LONG, head)
+    } else if method != Method::GET && !head {
+        let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, false);
+        r.headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+        r
+    } else if let Some(rest) = path.strip_prefix("/flags/") {
+        // Faults apply to every GET under /flags/, as with the book's proxy: HEAD is spared.
+        let (delay, fail) = if head { (0.0, false) } else { state.draw() };
+        if delay > 0.0 {
+            tokio::time::sleep(Duration::from_secs_f64(delay)).await;
+        }
+        if fail {
+            plain(StatusCode::IM_A_TEAPOT, head)
+        } else {
+            let found = match &state.root {
+                Some(root) => lookup_root(root, rest).await,
+                None => lookup_builtin(rest),
+            };
+            match found {
+                Lookup::Found(body, ct) => respond(StatusCode::OK, ct, body, head),
+                Lookup::NotFound => plain(StatusCode::NOT_FOUND, head),
+                Lookup::BadRequest => plain(StatusCode::BAD_REQUEST, head),
+            }
+        }
+    } else {
+        plain(StatusCode::NOT_FOUND, head)
+    };
+    state.count(resp.status());
+    resp
+}
+
+/// Accepts connections until `shutdown` completes, then drops the open ones.
+async fn run(
+    listener: TcpListener,
+    state: Arc<State>,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let mut shutdown = std::pin::pin!(shutdown);
+    let mut conns = JoinSet::new();
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .max_buf_size(MAX_HEADER_BYTES);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    let state = state.clone();
+                    let conn = builder.serve_connection(
+                        TokioIo::new(stream),
+                        service_fn(move |req| {
+                            let state = state.clone();
+                            async move { Ok::<_, Infallible>(handle(&state, req).await) }
+                        }),
+                    );
+                    // Errors of one connection (reset, timeout, bad request) concern only that client.
+                    conns.spawn(async move {
+                        let _ = conn.await;
+                    });
+                }
+                // Out of file descriptors and the like: wait a little rather than spin.
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            },
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+        }
+    }
+    conns.abort_all();
+    Ok(())
+}
+
+/// Serves on `listener` until `shutdown` completes; requests still in progress are dropped.
+pub async fn serve(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let state = Arc::new(State::new(&config)?);
+    if state.root.is_none() {
+        crate::warm_up();
+    }
+    run(listener, state, shutdown).await
+}
+
+/// A server running on its own thread; dropping it stops the server.
+pub struct ServerHandle {
+    base_url: String,
+    addr: SocketAddr,
+    state: Arc<State>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    /// `http://127.0.0.1:PORT/flags`, without a trailing slash, like the book's BASE_URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// A snapshot of the statistics, the same as `GET /_stats`.
+    pub fn stats(&self) -> Stats {
+        lock(&self.state.stats).clone()
+    }
+
+    /// Zeroes the statistics and restarts the random sequence from the seed.
+    pub fn reset_stats(&self) {
+        self.state.reset();
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The base URL for a socket address, e.g. `http://127.0.0.1:8000/flags`.
+pub(crate) fn base_url(addr: SocketAddr) -> String {
+    format!("http://{addr}/flags")
+}
+
+/// Binds now (so a busy port is an error here), then serves on a thread of its own with its
+/// own tokio runtime: callable from plain code and from inside another tokio runtime alike.
+pub fn start(config: Config) -> io::Result<ServerHandle> {
+    let state = Arc::new(State::new(&config)?);
+    let listener = std::net::TcpListener::bind((config.bind, config.port))?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<io::Result<()>>();
+    let thread_state = state.clone();
+    let thread = std::thread::Builder::new()
+        .name(format!("flags-server-{}", addr.port()))
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                    return;
+                }
+            };
+            if thread_state.root.is_none() {
+                crate::warm_up();
+            }
+            rt.block_on(async move {
+                match TcpListener::from_std(listener) {
+                    Ok(listener) => {
+                        let _ = ready_tx.send(Ok(()));
+                        let _ = run(listener, thread_state, async {
+                            let _ = stopped.await;
+                        })
+                        .await;
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                    }
+                }
+            });
+            // Dropping the runtime cancels requests still sleeping in a delay.
+            rt.shutdown_timeout(Duration::from_millis(500));
+        })?;
+    match ready_rx.recv() {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(e),
+        Err(_) => return Err(io::Error::other("server thread ended before it was ready")),
+    }
+    Ok(ServerHandle {
+        base_url: base_url(addr),
+        addr,
+        state,
+        stop: Some(stop),
+        thread: Some(thread),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_and_ports() {
+        assert_eq!(Profile::from_label("delay"), Some(Profile::Delay));
+        assert_eq!(
+            Profile::from_label("ERROR").map(|p| p.default_port()),
+            Some(8002)
+        );
+        assert_eq!(Profile::Local.label(), "LOCAL");
+        assert_eq!(Profile::from_label("slow"), None);
+    }
+
+    #[test]
+    fn delays_parse() {
+        let ms = Duration::from_millis;
+        assert_eq!(parse_delay("0.5..5"), Ok((ms(500), ms(5000))));
+        assert_eq!(parse_delay("0.1"), Ok((ms(100), ms(100))));
+        for bad in ["", "x", "5..1", "-1", "1..", "..1", "NaN", "1e9"] {
+            assert!(parse_delay(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(parse_error_rate("0.25"), Ok(0.25));
+        assert!(parse_error_rate("1.5").is_err());
+    }
+
+    #[test]
+    fn same_seed_same_draws() {
+        let mut c = Config::new(Profile::Delay);
+        c.seed = Some(7);
+        let (a, b) = (State::new(&c).unwrap(), State::new(&c).unwrap());
+        let xs: Vec<_> = (0..50).map(|_| a.draw()).collect();
+        let ys: Vec<_> = (0..50).map(|_| b.draw()).collect();
+        assert_eq!(xs, ys);
+        assert!(
+            xs.iter()
+                .all(|&(d, fail)| (0.5..=5.0).contains(&d) && !fail)
+        );
+    }
+}
