@@ -1,0 +1,72 @@
+//! How a download can fail. The downloaders' HTTP clients convert their errors into `FetchError`,
+//! so that every implementation counts the same outcome the same way.
+
+use std::io;
+
+/// Why one flag was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The server answered 404: the code is not a country. Counted as NOT_FOUND, not as an error.
+    #[error("not found")]
+    NotFound,
+    /// Any other status that is not a success.
+    #[error("HTTP error {0}")]
+    Status(u16),
+    /// The request took longer than `--timeout`, body included.
+    #[error("timed out")]
+    Timeout,
+    /// The connection failed: refused, reset, closed early, a name that does not resolve...
+    #[error("{0}")]
+    Transport(String),
+    /// The server's metadata.json is not what the book's server sends.
+    #[error("bad metadata: {0}")]
+    Metadata(String),
+    /// Writing the file failed.
+    #[error("cannot save: {0}")]
+    Save(#[from] io::Error),
+}
+
+/// The message of an error and of every error behind it, on one line.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut msg = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !msg.contains(&text) {
+            msg.push_str(": ");
+            msg.push_str(&text);
+        }
+        source = cause.source();
+    }
+    msg
+}
+
+#[cfg(feature = "ureq")]
+impl From<ureq::Error> for FetchError {
+    fn from(err: ureq::Error) -> Self {
+        match err {
+            ureq::Error::StatusCode(404) => FetchError::NotFound,
+            ureq::Error::StatusCode(status) => FetchError::Status(status),
+            ureq::Error::Timeout(_) => FetchError::Timeout,
+            other => FetchError::Transport(chain(&other)),
+        }
+    }
+}
+
+#[cfg(feature = "reqwest")]
+impl From<reqwest::Error> for FetchError {
+    fn from(err: reqwest::Error) -> Self {
+        match err.status() {
+            Some(reqwest::StatusCode::NOT_FOUND) => FetchError::NotFound,
+            Some(status) => FetchError::Status(status.as_u16()),
+            None if err.is_timeout() => FetchError::Timeout,
+            None => FetchError::Transport(chain(&err)),
+        }
+    }
+}
+
+impl From<serde_json::Error> for FetchError {
+    fn from(err: serde_json::Error) -> Self {
+        FetchError::Metadata(err.to_string())
+    }
+}

@@ -1,0 +1,64 @@
+//! Download flags one at a time: the book's `flags2_sequential.py` (and `flags3` with `--metadata`).
+//!
+//! Read it next to flags-threadpool and flags-tokio: `cargo xtask diff flags-seq flags-tokio`.
+//! Everything that is not about concurrency (command line, reports, saving) is in flags-common.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use flags_common::{Counter, FetchError, Job, interrupted, parse_country, save_flag};
+use ureq::Agent;
+
+/// One request at a time: that is what sequential means.
+const DEFAULT_CONCUR_REQ: usize = 1;
+const MAX_CONCUR_REQ: usize = 1;
+
+/// GET one flag. The call blocks this thread until the last byte of the body has arrived.
+fn get_flag(agent: &Agent, base_url: &str, cc: &str) -> Result<Vec<u8>, FetchError> {
+    let url = format!("{base_url}/{cc}/{cc}.gif", cc = cc.to_lowercase());
+    // Any status but 2xx comes back as an Err: the book's `raise_for_status()`.
+    let mut resp = agent.get(&url).call()?;
+    Ok(resp.body_mut().read_to_vec()?)
+}
+
+/// GET one country's metadata.json and return the country's name (the book's flags3).
+fn get_country(agent: &Agent, base_url: &str, cc: &str) -> Result<String, FetchError> {
+    let url = format!("{base_url}/{cc}/metadata.json", cc = cc.to_lowercase());
+    let mut resp = agent.get(&url).call()?;
+    parse_country(&resp.body_mut().read_to_vec()?)
+}
+
+/// Fetch one flag and save it. `?` hands a failure to the caller, which counts it:
+/// a 404 as NOT_FOUND, anything else as ERROR.
+fn download_one(agent: &Agent, cc: &str, job: &Job) -> Result<(), FetchError> {
+    let name = match job.metadata {
+        true => get_country(agent, &job.base_url, cc)?,
+        false => cc.to_string(),
+    };
+    let image = get_flag(agent, &job.base_url, cc)?;
+    save_flag(&image, &job.dest, &name)?;
+    Ok(())
+}
+
+fn download_many(job: &Job) -> Counter {
+    // One agent for the whole run: it keeps the connection open from one request to the next.
+    let agent: Agent = Agent::config_builder()
+        .timeout_global(Some(job.timeout))
+        .build()
+        .into();
+    let mut counter = Counter::default();
+    // A plain loop: each download must end before the next one starts.
+    for cc in &job.cc_list {
+        if interrupted() {
+            break; // Ctrl-C: start no new request.
+        }
+        let started = Instant::now();
+        let result = download_one(&agent, cc, job);
+        counter.add(job.record(cc, started, result));
+    }
+    counter
+}
+
+fn main() -> ExitCode {
+    flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
+}

@@ -1,0 +1,88 @@
+//! Download flags on a pool of threads: the book's `flags2_threadpool.py` (and `flags3` with
+//! `--metadata`).
+//!
+//! Read it next to flags-seq and flags-tokio: `cargo xtask diff flags-seq flags-threadpool`.
+//! Everything that is not about concurrency (command line, reports, saving) is in flags-common.
+
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::Instant;
+
+use flags_common::{Counter, FetchError, Job, interrupted, parse_country, save_flag};
+use rayon::ThreadPoolBuilder;
+use ureq::Agent;
+
+/// The book's thread pool sizes: 30 workers unless `-m` says otherwise, 1000 at most.
+const DEFAULT_CONCUR_REQ: usize = 30;
+const MAX_CONCUR_REQ: usize = 1000;
+
+/// GET one flag. The call blocks this worker thread, and only it, until the body has arrived.
+fn get_flag(agent: &Agent, base_url: &str, cc: &str) -> Result<Vec<u8>, FetchError> {
+    let url = format!("{base_url}/{cc}/{cc}.gif", cc = cc.to_lowercase());
+    // Any status but 2xx comes back as an Err: the book's `raise_for_status()`.
+    let mut resp = agent.get(&url).call()?;
+    Ok(resp.body_mut().read_to_vec()?)
+}
+
+/// GET one country's metadata.json and return the country's name (the book's flags3).
+fn get_country(agent: &Agent, base_url: &str, cc: &str) -> Result<String, FetchError> {
+    let url = format!("{base_url}/{cc}/metadata.json", cc = cc.to_lowercase());
+    let mut resp = agent.get(&url).call()?;
+    parse_country(&resp.body_mut().read_to_vec()?)
+}
+
+/// Fetch one flag and save it. `?` hands a failure to the caller, which counts it:
+/// a 404 as NOT_FOUND, anything else as ERROR.
+fn download_one(agent: &Agent, cc: &str, job: &Job) -> Result<(), FetchError> {
+    let name = match job.metadata {
+        true => get_country(agent, &job.base_url, cc)?,
+        false => cc.to_string(),
+    };
+    let image = get_flag(agent, &job.base_url, cc)?;
+    save_flag(&image, &job.dest, &name)?;
+    Ok(())
+}
+
+fn download_many(job: &Job) -> Counter {
+    // One agent shared by all threads (it is Sync); its pool keeps a connection per worker open.
+    let agent: Agent = Agent::config_builder()
+        .timeout_global(Some(job.timeout))
+        .max_idle_connections(job.concur_req)
+        .max_idle_connections_per_host(job.concur_req)
+        .build()
+        .into();
+    // The book's `ThreadPoolExecutor(max_workers=concur_req)`.
+    let pool = ThreadPoolBuilder::new()
+        .num_threads(job.concur_req)
+        .thread_name(|i| format!("worker-{i}"))
+        .build()
+        .expect("the operating system refused to start the worker threads");
+    // Each task sends its status here when it ends, so we see them in the order they finish.
+    let (done_tx, done_rx) = mpsc::channel();
+    let mut counter = Counter::default();
+    // This thread submits the tasks and then collects; the scope ends when every task has.
+    pool.in_place_scope(|scope| {
+        for cc in &job.cc_list {
+            let (agent, done_tx) = (&agent, done_tx.clone());
+            // The book's `executor.submit(download_one, cc, ...)`: runs when a worker is free.
+            scope.spawn(move |_| {
+                if interrupted() {
+                    return; // Ctrl-C: start no new request.
+                }
+                let started = Instant::now();
+                let result = download_one(agent, cc, job);
+                let _ = done_tx.send(job.record(cc, started, result));
+            });
+        }
+        drop(done_tx); // Only the tasks hold senders now: the loop below ends with the last task.
+        // The book's `futures.as_completed`: statuses in the order the downloads end.
+        for status in done_rx {
+            counter.add(status);
+        }
+    });
+    counter
+}
+
+fn main() -> ExitCode {
+    flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
+}

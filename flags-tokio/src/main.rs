@@ -1,0 +1,98 @@
+//! Download flags with async/await: the book's `flags2_asyncio.py` (and `flags3` with
+//! `--metadata`).
+//!
+//! Read it next to flags-seq and flags-threadpool: `cargo xtask diff flags-seq flags-tokio`.
+//! Everything that is not about concurrency (command line, reports, saving) is in flags-common.
+
+use std::io;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use flags_common::{Counter, FetchError, Job, interrupted, parse_country, save_flag};
+use futures::stream::{FuturesUnordered, StreamExt};
+use reqwest::Client;
+use tokio::sync::Semaphore;
+use tokio::task;
+
+/// The book's asyncio sizes: 5 requests in flight unless `-m` says otherwise, 1000 at most.
+const DEFAULT_CONCUR_REQ: usize = 5;
+const MAX_CONCUR_REQ: usize = 1000;
+
+/// GET one flag. Each `.await` hands the thread back to the runtime while the bytes are on the
+/// way, so other downloads run in the meantime.
+async fn get_flag(client: &Client, base_url: &str, cc: &str) -> Result<Vec<u8>, FetchError> {
+    let url = format!("{base_url}/{cc}/{cc}.gif", cc = cc.to_lowercase());
+    // reqwest returns any status as Ok; this turns 4xx and 5xx into an Err, as the book does.
+    let resp = client.get(&url).send().await?.error_for_status()?;
+    Ok(resp.bytes().await?.into())
+}
+
+/// GET one country's metadata.json and return the country's name (the book's flags3).
+async fn get_country(client: &Client, base_url: &str, cc: &str) -> Result<String, FetchError> {
+    let url = format!("{base_url}/{cc}/metadata.json", cc = cc.to_lowercase());
+    let resp = client.get(&url).send().await?.error_for_status()?;
+    parse_country(&resp.bytes().await?)
+}
+
+/// Fetch one flag and save it. `?` hands a failure to the caller, which counts it:
+/// a 404 as NOT_FOUND, anything else as ERROR. With `--metadata` these are two awaits in a row
+/// in one plain function: the talk's "escape from callback hell".
+async fn download_one(client: &Client, cc: &str, job: &Job) -> Result<(), FetchError> {
+    let name = match job.metadata {
+        true => get_country(client, &job.base_url, cc).await?,
+        false => cc.to_string(),
+    };
+    let image = get_flag(client, &job.base_url, cc).await?;
+    // Writing a file blocks: run it on tokio's blocking threads (the book's `asyncio.to_thread`)
+    // so this thread stays free to drive the other downloads.
+    let dest = job.dest.clone();
+    task::spawn_blocking(move || save_flag(&image, &dest, &name))
+        .await
+        .map_err(io::Error::other)??;
+    Ok(())
+}
+
+async fn supervisor(job: &Job) -> Counter {
+    // One client for the whole run: it keeps a pool of open connections. Its timeout covers one
+    // request, body included, and starts when the request is sent.
+    let client = Client::builder()
+        .timeout(job.timeout)
+        .build()
+        .expect("the TLS configuration could not be loaded");
+    // At most `concur_req` downloads hold a permit at once; the others wait for one.
+    let semaphore = Semaphore::new(job.concur_req);
+    // One future per code. Creating them starts nothing: a future runs only when polled.
+    let mut to_do: FuturesUnordered<_> = (job.cc_list.iter())
+        .map(|cc| async {
+            let _permit = semaphore.acquire().await.ok()?;
+            if interrupted() {
+                return None; // Ctrl-C: start no new request.
+            }
+            // The clock (and the timeout) start once a permit is held, not while queued.
+            let started = Instant::now();
+            let result = download_one(&client, cc, job).await;
+            Some(job.record(cc, started, result))
+        })
+        .collect();
+    let mut counter = Counter::default();
+    // The book's `asyncio.as_completed`: polls all the futures, yields each as it ends.
+    while let Some(done) = to_do.next().await {
+        if let Some(status) = done {
+            counter.add(status);
+        }
+    }
+    counter
+}
+
+fn download_many(job: &Job) -> Counter {
+    // The book's `asyncio.run(supervisor(...))`: one thread runs the event loop.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("the operating system refused to start the runtime");
+    runtime.block_on(supervisor(job))
+}
+
+fn main() -> ExitCode {
+    flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
+}
