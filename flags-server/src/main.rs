@@ -75,25 +75,20 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {addr}"))?;
     let addr = listener.local_addr()?;
     println!("http://{addr}/flags");
+    let (min, max) = config.delay.unwrap_or(profile.default_delay());
     eprintln!(
-        "{} server: {} flags, delay {}, error rate {}, seed {}; stats at http://{addr}/_stats; Ctrl-C to stop",
+        "{} server, {} flags, delay {:.3}..{:.3} s, error rate {}, seed {}; stats at http://{addr}/_stats; Ctrl-C stops",
         profile.label(),
         config
             .root
             .as_ref()
             .map_or("built-in".to_string(), |r| r.display().to_string()),
-        config
-            .delay
-            .map_or("by profile".to_string(), |(a, b)| format!(
-                "{:?}..{:?}",
-                a, b
-            )),
-        config
-            .error_rate
-            .map_or("by profile".to_string(), |p| p.to_string()),
+        min.as_secs_f64(),
+        max.as_secs_f64(),
+        config.error_rate.unwrap_or(profile.default_error_rate()),
         config
             .seed
-            .map_or("from clock".to_string(), |s| s.to_string()),
+            .map_or("from the clock".to_string(), |s| s.to_string()),
     );
     flags_server::serve(listener, config, async {
         let _ = tokio::signal::ctrl_c().await;
