@@ -1,0 +1,60 @@
+//! Project tasks, run with `cargo xtask <task>` (the cargo-xtask pattern: a plain binary of the
+//! workspace, aliased in `.cargo/config.toml`, so no tool needs installing).
+//!
+//! - `serve`: the book's three test servers (LOCAL 8000, DELAY 8001, ERROR 8002) in one process.
+//! - `compare`: builds the downloaders, runs them against their own servers, measures, reports.
+//! - `diff A B`: shows what differs between two implementations' `src/main.rs`.
+
+mod compare;
+mod diff;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cargo xtask",
+    about = "Tasks of the flags and spinner workspace"
+)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand, Debug)]
+enum Task {
+    /// Start the LOCAL (8000), DELAY (8001) and ERROR (8002) test servers until Ctrl-C
+    Serve(serve::Args),
+    /// Build the downloaders in release mode, run them against local servers, report the figures
+    Compare(compare::Args),
+    /// Show the difference between two implementations' src/main.rs
+    Diff(diff::Args),
+}
+
+/// The workspace root: the parent of this crate's directory.
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or(manifest_dir)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Serve(args) => serve::run(args),
+        Task::Compare(args) => compare::run(args),
+        Task::Diff(args) => diff::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! `cargo xtask compare --quick` end to end, against its own servers on free ports. The
+//! downloaders are built in the dev profile (already built by `cargo test --workspace`).
+
+use std::process::Command;
+
+#[test]
+fn quick_compare_writes_consistent_reports() {
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args([
+            "compare",
+            "--quick",
+            "--profile",
+            "dev",
+            "--budget",
+            "2",
+            "--limit",
+            "30",
+            "--repeat",
+            "1",
+        ])
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("DELAY -e: flags-seq"), "{stdout}");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("report.json")).unwrap())
+            .unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    for scenario in ["LOCAL", "DELAY", "ERROR"] {
+        for downloader in ["flags-seq", "flags-threadpool", "flags-tokio"] {
+            let found = rows
+                .iter()
+                .filter(|r| r["scenario"] == scenario && r["downloader"] == downloader)
+                .count();
+            let expected = if downloader == "flags-seq" { 1 } else { 2 };
+            assert_eq!(found, expected, "{scenario} {downloader}");
+        }
+    }
+    for row in rows {
+        for m in row["repeats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain([&row["median"]])
+        {
+            let n = |key: &str| m[key].as_u64().unwrap();
+            assert_eq!(n("asked"), 30, "{row}");
+            assert_eq!(
+                n("ok") + n("not_found") + n("errors") + n("not_attempted"),
+                30,
+                "{row}"
+            );
+            assert!(n("peak_rss_kib") > 0, "{row}");
+        }
+    }
+    // The sequential downloader cannot get through 30 delayed codes in 2 s: stopped by SIGINT.
+    let seq_delay = rows
+        .iter()
+        .find(|r| r["scenario"] == "DELAY" && r["downloader"] == "flags-seq")
+        .unwrap();
+    assert_eq!(seq_delay["median"]["budget_hit"], true);
+    assert!(seq_delay["median"]["not_attempted"].as_u64().unwrap() > 0);
+    assert!(seq_delay["median"]["ideal_s"].as_f64().unwrap() > 0.0);
+
+    for name in ["report.svg", "timeline.svg"] {
+        let svg = std::fs::read_to_string(out.path().join(name)).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{name}"
+        );
+    }
+    let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    assert_eq!(html.matches("<svg").count(), 2);
+    assert!(html.contains("<table>") && html.contains("flags-tokio"));
+    assert!(
+        std::fs::read_to_string(out.path().join("report.md"))
+            .unwrap()
+            .contains("| DELAY | flags-seq |")
+    );
+}
+
+#[test]
+fn bad_compare_options_are_usage_errors() {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["compare", "--repeat", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["compare", "--scenario", "remote"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
