@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -28,6 +28,9 @@ pub struct Job {
     pub dest: PathBuf,
     /// Fetch each country's metadata.json too and name the file after the country (flags3).
     pub metadata: bool,
+    /// How many times a download that ended in ERROR is tried again (`--retries`).
+    pub retries: u32,
+    retried: AtomicUsize,
     progress: ProgressBar,
     trace: Option<Mutex<BufWriter<File>>>,
     t0: Instant,
@@ -43,6 +46,7 @@ impl Job {
         timeout: Duration,
         dest: PathBuf,
         metadata: bool,
+        retries: u32,
         trace: Option<File>,
     ) -> Job {
         let progress = if verbose || !std::io::stderr().is_terminal() {
@@ -68,6 +72,8 @@ impl Job {
             timeout,
             dest,
             metadata,
+            retries,
+            retried: AtomicUsize::new(0),
             progress,
             trace: trace.map(|file| Mutex::new(BufWriter::new(file))),
             t0: Instant::now(),
@@ -100,6 +106,60 @@ impl Job {
             }
         }
         status
+    }
+
+    /// Run `attempt`, and run it again after a pause while it ends in ERROR and `--retries`
+    /// allows. The pause blocks this thread: for blocking downloaders.
+    pub fn retry<T>(
+        &self,
+        mut attempt: impl FnMut() -> Result<T, FetchError>,
+    ) -> Result<T, FetchError> {
+        let mut tries = 0;
+        loop {
+            let result = attempt();
+            match self.backoff(&result, &mut tries) {
+                Some(pause) => std::thread::sleep(pause),
+                None => return result,
+            }
+        }
+    }
+
+    /// `retry` for async downloaders: the pause is the runtime's `sleep`, which gives the thread
+    /// back to the other downloads while it waits.
+    pub async fn retry_async<T, S>(
+        &self,
+        mut attempt: impl AsyncFnMut() -> Result<T, FetchError>,
+        sleep: impl Fn(Duration) -> S,
+    ) -> Result<T, FetchError>
+    where
+        S: Future<Output = ()>,
+    {
+        let mut tries = 0;
+        loop {
+            let result = attempt().await;
+            match self.backoff(&result, &mut tries) {
+                Some(pause) => sleep(pause).await,
+                None => return result,
+            }
+        }
+    }
+
+    /// The pause before trying again, or None when `result` is final: a success, a 404, a file
+    /// that could not be saved, Ctrl-C, or no retries left. The pause doubles each time.
+    fn backoff<T>(&self, result: &Result<T, FetchError>, tries: &mut u32) -> Option<Duration> {
+        match result {
+            Err(FetchError::NotFound | FetchError::Save(_)) | Ok(_) => return None,
+            Err(_) if *tries >= self.retries || interrupted() => return None,
+            Err(_) => {}
+        }
+        *tries += 1;
+        self.retried.fetch_add(1, Ordering::Relaxed);
+        Some(Duration::from_millis(100) * 2u32.pow((*tries - 1).min(5)))
+    }
+
+    /// How many retries the run took.
+    pub fn retried(&self) -> usize {
+        self.retried.load(Ordering::Relaxed)
     }
 
     pub(crate) fn finish(&self) {

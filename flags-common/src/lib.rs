@@ -70,6 +70,9 @@ struct Args {
     /// Also get each country's metadata.json and name the file after the country (the book's flags3)
     #[arg(long)]
     metadata: bool,
+    /// Try a download that ended in error up to N more times, pausing 0.1 s, 0.2 s, 0.4 s...
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    retries: u32,
     /// Write one JSON line per code to FILE: code, start, end (seconds), status
     #[arg(long, value_name = "FILE")]
     trace: Option<PathBuf>,
@@ -180,13 +183,14 @@ pub fn main(
         Duration::from_secs_f64(args.timeout),
         args.dest,
         args.metadata,
+        args.retries,
         trace,
     );
     let counter = download_many(&job);
     job.finish();
     println!(
         "{}",
-        final_report(job.cc_list.len(), &counter, job.elapsed())
+        final_report(job.cc_list.len(), &counter, job.retried(), job.elapsed())
     );
     ExitCode::from(job.exit_status(&counter))
 }

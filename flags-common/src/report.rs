@@ -63,7 +63,7 @@ pub fn initial_report(cc_list: &[String], actual_req: usize, label: &str, url: &
 }
 
 /// What the book prints after a run, and the speed in items (codes) per second.
-pub fn final_report(asked: usize, counter: &Counter, elapsed: Duration) -> String {
+pub fn final_report(asked: usize, counter: &Counter, retries: usize, elapsed: Duration) -> String {
     let mut lines = vec!["-".repeat(20)];
     let plural = if counter.ok == 1 { "" } else { "s" };
     lines.push(format!("{:3} flag{plural} downloaded.", counter.ok));
@@ -77,6 +77,10 @@ pub fn final_report(asked: usize, counter: &Counter, elapsed: Duration) -> Strin
     let skipped = asked.saturating_sub(counter.total());
     if skipped > 0 {
         lines.push(format!("{skipped:3} not attempted (interrupted)."));
+    }
+    if retries > 0 {
+        let plural = if retries == 1 { "y" } else { "ies" };
+        lines.push(format!("{retries:3} retr{plural}."));
     }
     let secs = elapsed.as_secs_f64();
     lines.push(format!("Elapsed time: {secs:.2}s"));
@@ -113,7 +117,7 @@ mod tests {
             not_found: 482,
             error: 0,
         };
-        let report = final_report(676, &counter, Duration::from_millis(520));
+        let report = final_report(676, &counter, 0, Duration::from_millis(520));
         assert_eq!(
             report,
             "--------------------\n194 flags downloaded.\n482 not found.\n\
@@ -128,10 +132,11 @@ mod tests {
             not_found: 0,
             error: 2,
         };
-        let report = final_report(5, &counter, Duration::from_secs(1));
+        let report = final_report(5, &counter, 3, Duration::from_secs(1));
         assert!(report.contains("  1 flag downloaded.\n"));
         assert!(report.contains("  2 errors.\n"));
         assert!(report.contains("  2 not attempted (interrupted).\n"));
+        assert!(report.contains("  3 retries.\n"));
         assert!(!report.contains("not found"));
     }
 }

@@ -61,37 +61,23 @@ pub fn parse_server(arg: &str) -> Result<ServerArg, String> {
 /// book's port, start the built-in server with that profile inside this process.
 pub fn choose_server(arg: ServerArg) -> std::io::Result<Server> {
     let (label, url) = match arg {
-        ServerArg::Url(url) => {
-            return Ok(Server {
-                label: "Custom".into(),
-                base_url: url,
-                notice: None,
-                _embedded: None,
-            });
-        }
-        ServerArg::Label(label, url) => (label, url),
+        ServerArg::Url(url) => ("Custom", url),
+        ServerArg::Label(label, url) => (label, url.to_string()),
     };
-    let profile = Profile::from_label(label);
-    let port = url
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.split('/').next()?.parse::<u16>().ok());
-    let (Some(profile), Some(port)) = (profile, port) else {
+    let (host, port) = host_port(&url);
+    let reached = reach(&host, port);
+    let profile = Profile::from_label(label).filter(|_| host == "localhost");
+    let fallback = profile.filter(|_| reached.is_err());
+    let Some(profile) = fallback else {
+        // Say once, before any request, that the server cannot be reached: not 676 times.
+        reached?;
         return Ok(Server {
             label: label.into(),
-            base_url: url.into(),
+            base_url: url,
             notice: None,
             _embedded: None,
         });
     };
-    if listening(port) {
-        return Ok(Server {
-            label: label.into(),
-            base_url: url.into(),
-            notice: None,
-            _embedded: None,
-        });
-    }
     let handle = flags_server::start(Config::new(profile))?;
     let base_url = handle.base_url().to_string();
     let notice = format!("Nothing answers at {url}: serving built-in {label} flags at {base_url}");
@@ -103,15 +89,48 @@ pub fn choose_server(arg: ServerArg) -> std::io::Result<Server> {
     })
 }
 
-/// Whether something accepts connections on localhost:`port`.
-fn listening(port: u16) -> bool {
-    let addrs: Vec<SocketAddr> = match ("localhost", port).to_socket_addrs() {
-        Ok(addrs) => addrs.collect(),
-        Err(_) => return false,
+/// The host and port of an http(s) URL.
+fn host_port(url: &str) -> (String, u16) {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let default_port = if scheme.eq_ignore_ascii_case("https") {
+        443
+    } else {
+        80
     };
-    addrs
-        .iter()
-        .any(|addr| TcpStream::connect_timeout(addr, Duration::from_millis(500)).is_ok())
+    let (host, port) = match authority.strip_prefix('[') {
+        // [::1]:8000
+        Some(v6) => match v6.split_once(']') {
+            Some((host, tail)) => (host, tail.strip_prefix(':')),
+            None => (v6, None),
+        },
+        None => match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    let port = port.and_then(|p| p.parse().ok()).unwrap_or(default_port);
+    (host.to_string(), port)
+}
+
+/// Whether something accepts connections at `host`:`port`, and if not, why.
+fn reach(host: &str, port: u16) -> std::io::Result<()> {
+    let addrs: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|err| std::io::Error::other(format!("cannot resolve host {host}: {err}")))?
+        .collect();
+    let mut last = None;
+    for addr in &addrs {
+        match TcpStream::connect_timeout(addr, Duration::from_secs(3)) {
+            Ok(_) => return Ok(()),
+            Err(err) => last = Some(err),
+        }
+    }
+    let why = last.map_or("no address".to_string(), |err| err.to_string());
+    Err(std::io::Error::other(format!(
+        "nothing answers at {host}:{port}: {why}"
+    )))
 }
 
 #[cfg(test)]
@@ -135,5 +154,20 @@ mod tests {
         );
         assert!(parse_server("NOWHERE").unwrap_err().contains("LOCAL"));
         assert!(parse_server("http://").is_err());
+    }
+
+    #[test]
+    fn hosts_and_ports() {
+        let hp = |url| host_port(url);
+        assert_eq!(
+            hp("http://localhost:8000/flags"),
+            ("localhost".into(), 8000)
+        );
+        assert_eq!(
+            hp("https://www.fluentpython.com/data/flags"),
+            ("www.fluentpython.com".into(), 443)
+        );
+        assert_eq!(hp("http://[::1]:8001/flags"), ("::1".into(), 8001));
+        assert_eq!(hp("http://user@example.com"), ("example.com".into(), 80));
     }
 }

@@ -105,6 +105,13 @@ pub fn assert_flags_whole(dir: &Path) {
     }
 }
 
+/// `n` moments between 0 and `max_ms` milliseconds, different at every run.
+pub fn random_moments(n: usize, max_ms: u64) -> Vec<u64> {
+    use std::hash::{BuildHasher, RandomState};
+    let state = RandomState::new();
+    (0..n).map(|i| state.hash_one(i) % max_ms).collect()
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -275,6 +282,124 @@ macro_rules! behaviour_tests {
             assert_eq!(ok + not_found + errors + skipped, 676);
             assert_eq!(files(dir.path()).len(), ok);
             assert_flags_whole(dir.path());
+        }
+
+        #[test]
+        fn retries_turn_errors_into_downloads_and_are_reported() {
+            let server = server(Profile::Error, 0.0, 0.25, 11);
+            let dir = dest();
+            let d = dir.path().to_str().unwrap();
+            let args = [
+                "-a",
+                "-m",
+                "20",
+                "--retries",
+                "8",
+                "-s",
+                server.base_url(),
+                "--dest",
+                d,
+            ];
+            let out = run(BIN, &args);
+            let [ok, not_found, errors, _] = counts(&out);
+            assert_eq!(ok + not_found + errors, 194, "{}", stdout(&out));
+            assert!(
+                errors < 5,
+                "8 retries at 25% leave few errors:\n{}",
+                stdout(&out)
+            );
+            assert!(stdout(&out).contains(" retries."), "{}", stdout(&out));
+            assert_eq!(files(dir.path()).len(), ok);
+            assert_flags_whole(dir.path());
+        }
+
+        #[test]
+        fn killed_at_any_moment_leaves_only_whole_flags() {
+            let server = server(Profile::Delay, 0.002, 0.0, 1);
+            let dir = dest();
+            let d = dir.path().to_str().unwrap();
+            for kill_after_ms in random_moments(12, 400) {
+                let child = spawn(
+                    BIN,
+                    &["-a", "-m", "8", "-s", server.base_url(), "--dest", d],
+                );
+                std::thread::sleep(std::time::Duration::from_millis(kill_after_ms));
+                let pid = child.id().to_string();
+                let _ = std::process::Command::new("kill")
+                    .args(["-KILL", &pid])
+                    .status();
+                let _ = finish(child);
+                for name in files(dir.path()).into_keys() {
+                    let partial = name.starts_with('.') && name.ends_with(".partial");
+                    assert!(partial || name.ends_with(".gif"), "unexpected {name}");
+                }
+                // Whole flags only, once the temporary files of the killed run are set aside.
+                let whole = dest();
+                for (name, bytes) in files(dir.path()) {
+                    if name.ends_with(".gif") {
+                        std::fs::write(whole.path().join(name), bytes).unwrap();
+                    }
+                }
+                assert_flags_whole(whole.path());
+            }
+            // A new run removes what the killed ones left behind, and completes the set.
+            let out = run(
+                BIN,
+                &["-a", "-m", "8", "-s", server.base_url(), "--dest", d],
+            );
+            assert_eq!(counts(&out), [194, 0, 0, 0], "{}", stdout(&out));
+            assert_eq!(files(dir.path()).len(), 194);
+            assert_flags_whole(dir.path());
+        }
+
+        #[test]
+        fn an_unreachable_server_is_said_once() {
+            for (url, why) in [
+                ("http://127.0.0.1:1/flags", "nothing answers at 127.0.0.1:1"),
+                (
+                    "http://no-such-host.invalid/flags",
+                    "cannot resolve host no-such-host.invalid",
+                ),
+            ] {
+                let dir = dest();
+                let out = run(
+                    BIN,
+                    &["-e", "-s", url, "--dest", dir.path().to_str().unwrap()],
+                );
+                assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+                let err = stderr(&out);
+                assert_eq!(err.lines().count(), 1, "{err}");
+                assert!(err.starts_with("error: ") && err.contains(why), "{err}");
+                assert!(
+                    stdout(&out).is_empty(),
+                    "no request was sent: {}",
+                    stdout(&out)
+                );
+            }
+        }
+
+        #[test]
+        fn a_dest_that_cannot_be_written_fails_before_any_request() {
+            let dir = dest();
+            let file = dir.path().join("not-a-dir");
+            std::fs::write(&file, b"").unwrap();
+            let out = run(
+                BIN,
+                &[
+                    "BR",
+                    "-s",
+                    "http://127.0.0.1:1/flags",
+                    "--dest",
+                    file.to_str().unwrap(),
+                ],
+            );
+            assert_eq!(out.status.code(), Some(2));
+            assert!(
+                stderr(&out).starts_with("error: cannot write to --dest"),
+                "{}",
+                stderr(&out)
+            );
+            assert!(stdout(&out).is_empty());
         }
 
         #[test]

@@ -53,7 +53,7 @@ fn download_many(job: &Job) -> Counter {
             break; // Ctrl-C: start no new request.
         }
         let started = Instant::now();
-        let result = download_one(&agent, cc, job);
+        let result = job.retry(|| download_one(&agent, cc, job)); // --retries
         counter.add(job.record(cc, started, result));
     }
     counter

@@ -70,7 +70,7 @@ fn download_many(job: &Job) -> Counter {
                     return; // Ctrl-C: start no new request.
                 }
                 let started = Instant::now();
-                let result = download_one(agent, cc, job);
+                let result = job.retry(|| download_one(agent, cc, job)); // --retries
                 let _ = done_tx.send(job.record(cc, started, result));
             });
         }

@@ -70,7 +70,9 @@ async fn supervisor(job: &Job) -> Counter {
             }
             // The clock (and the timeout) start once a permit is held, not while queued.
             let started = Instant::now();
-            let result = download_one(&client, cc, job).await;
+            // --retries: the pause between tries is an async sleep, so other downloads go on.
+            let attempt = async || download_one(&client, cc, job).await;
+            let result = job.retry_async(attempt, tokio::time::sleep).await;
             Some(job.record(cc, started, result))
         })
         .collect();
