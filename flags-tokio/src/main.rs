@@ -62,7 +62,9 @@ async fn supervisor(job: &Job) -> Counter {
     // At most `concur_req` downloads hold a permit at once; the others wait for one.
     let semaphore = Semaphore::new(job.concur_req);
     // One future per code. Creating them starts nothing: a future runs only when polled.
-    let mut to_do: FuturesUnordered<_> = (job.cc_list.iter())
+    let mut to_do: FuturesUnordered<_> = job
+        .cc_list
+        .iter()
         .map(|cc| async {
             let _permit = semaphore.acquire().await.ok()?;
             if interrupted() {
