@@ -2,7 +2,7 @@
 //! after each code (verbose lines, the progress bar, the `--trace` file).
 
 use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -32,7 +32,8 @@ pub struct Job {
     pub retries: u32,
     retried: AtomicUsize,
     progress: ProgressBar,
-    trace: Option<Mutex<BufWriter<File>>>,
+    /// Written a whole line at a time, so the file can be followed while the run goes on.
+    trace: Option<Mutex<File>>,
     t0: Instant,
 }
 
@@ -75,7 +76,7 @@ impl Job {
             retries,
             retried: AtomicUsize::new(0),
             progress,
-            trace: trace.map(|file| Mutex::new(BufWriter::new(file))),
+            trace: trace.map(Mutex::new),
             t0: Instant::now(),
         }
     }
@@ -102,7 +103,7 @@ impl Job {
                 "thread": std::thread::current().name().unwrap_or("?"),
             });
             if let Ok(mut out) = trace.lock() {
-                let _ = writeln!(out, "{line}");
+                let _ = out.write_all(format!("{line}\n").as_bytes());
             }
         }
         status
@@ -164,11 +165,6 @@ impl Job {
 
     pub(crate) fn finish(&self) {
         self.progress.finish_and_clear();
-        if let Some(trace) = &self.trace
-            && let Ok(mut out) = trace.lock()
-        {
-            let _ = out.flush();
-        }
     }
 
     pub(crate) fn elapsed(&self) -> Duration {

@@ -105,6 +105,27 @@ pub fn assert_flags_whole(dir: &Path) {
     }
 }
 
+/// `args` followed by `--dest flags --trace trace`.
+pub fn with_dest_and_trace<'a>(args: &[&'a str], flags: &'a Path, trace: &'a Path) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    let (flags, trace) = (flags.to_str().unwrap(), trace.to_str().unwrap());
+    all.extend(["--dest", flags, "--trace", trace]);
+    all
+}
+
+/// Wait until the `--trace` file at `path` has `n` lines: the run is under way.
+pub fn wait_for_lines(path: &Path, n: usize) {
+    let deadline = std::time::Instant::now() + HANG;
+    while std::time::Instant::now() < deadline {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if text.lines().count() >= n {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("no progress in {}", path.display());
+}
+
 /// `n` moments between 0 and `max_ms` milliseconds, different at every run.
 pub fn random_moments(n: usize, max_ms: u64) -> Vec<u64> {
     use std::hash::{BuildHasher, RandomState};
@@ -231,57 +252,44 @@ macro_rules! behaviour_tests {
         fn a_server_that_goes_away_gives_errors_not_a_hang() {
             let server = server(Profile::Delay, 0.05, 0.0, 1);
             let dir = dest();
-            let d = dir.path().to_str().unwrap();
+            let (flags, trace) = (dir.path().join("flags"), dir.path().join("trace"));
             let url = server.base_url().to_string();
-            let child = spawn(
-                BIN,
-                &["-e", "-m", "4", "--timeout", "5", "-s", &url, "--dest", d],
-            );
-            std::thread::sleep(std::time::Duration::from_millis(500));
+            let args = ["-e", "-m", "4", "--timeout", "5", "-s", &url];
+            let child = spawn(BIN, &with_dest_and_trace(&args, &flags, &trace));
+            wait_for_lines(&trace, 5);
             drop(server);
             let out = finish(child);
             let [ok, not_found, errors, skipped] = counts(&out);
-            assert_eq!(
-                ok + not_found + errors,
-                676,
-                "{}{}",
-                stdout(&out),
-                stderr(&out)
-            );
+            let report = format!("{}{}", stdout(&out), stderr(&out));
+            assert_eq!(ok + not_found + errors, 676, "{report}");
             assert_eq!(skipped, 0);
             assert!(errors > 0);
             assert_eq!(out.status.code(), Some(1));
-            assert_eq!(files(dir.path()).len(), ok);
-            assert_flags_whole(dir.path());
+            assert_eq!(files(&flags).len(), ok);
+            assert_flags_whole(&flags);
         }
 
         #[test]
         fn ctrl_c_reports_what_finished_and_exits_130() {
             let server = server(Profile::Delay, 0.2, 0.0, 1);
             let dir = dest();
-            let d = dir.path().to_str().unwrap();
-            let child = spawn(
-                BIN,
-                &["-e", "-m", "2", "-s", server.base_url(), "--dest", d],
-            );
-            std::thread::sleep(std::time::Duration::from_millis(700));
+            let (flags, trace) = (dir.path().join("flags"), dir.path().join("trace"));
+            let args = ["-e", "-m", "2", "-s", server.base_url()];
+            let child = spawn(BIN, &with_dest_and_trace(&args, &flags, &trace));
+            // Once a download has ended, the Ctrl-C handler is in place.
+            wait_for_lines(&trace, 2);
             let pid = child.id().to_string();
             let _ = std::process::Command::new("kill")
                 .args(["-INT", &pid])
                 .status();
             let out = finish(child);
-            assert_eq!(
-                out.status.code(),
-                Some(130),
-                "{}{}",
-                stdout(&out),
-                stderr(&out)
-            );
+            let report = format!("{}{}", stdout(&out), stderr(&out));
+            assert_eq!(out.status.code(), Some(130), "{report}");
             let [ok, not_found, errors, skipped] = counts(&out);
-            assert!(skipped > 0, "{}", stdout(&out));
+            assert!(skipped > 0, "{report}");
             assert_eq!(ok + not_found + errors + skipped, 676);
-            assert_eq!(files(dir.path()).len(), ok);
-            assert_flags_whole(dir.path());
+            assert_eq!(files(&flags).len(), ok);
+            assert_flags_whole(&flags);
         }
 
         #[test]
