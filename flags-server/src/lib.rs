@@ -1,6 +1,7 @@
 //! Test server for the flags downloaders: serves flag GIFs and `metadata.json` under
 //! `/flags/<cc>/`, like the nginx + vaurien setup (and `slow_server.py`) of Fluent Python,
-//! with the LOCAL, DELAY and ERROR profiles.
+//! with the LOCAL, DELAY and ERROR profiles, and a CHAOS profile with Toxiproxy-like faults
+//! (reset, truncated body, stall, slow body).
 //!
 //! The flags are drawn by the server itself from a small table of simplified designs
 //! (`table.rs`, `render.rs`), so nothing is downloaded.
@@ -11,6 +12,7 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+mod faults;
 mod render;
 mod server;
 mod table;
@@ -19,9 +21,10 @@ use std::sync::LazyLock;
 
 use bytes::Bytes;
 
+pub use faults::{FaultCounts, FaultRates, parse_faults};
 pub use server::{
-    Config, ConfigError, DelayStats, Faults, Profile, ServerHandle, Stats, parse_delay,
-    parse_error_rate, serve, start,
+    Config, ConfigError, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DelayStats, Faults,
+    Profile, ServerHandle, Stats, parse_delay, parse_error_rate, serve, start,
 };
 
 /// One country of the 194: the fields of its `metadata.json` and its flag design.
@@ -84,14 +87,15 @@ pub fn countries() -> &'static [Country] {
     &COUNTRIES
 }
 
-/// Position of a code in [`countries`], ignoring case.
-fn index_of(cc: &str) -> Option<usize> {
-    if cc.len() != 2 {
+/// Position of a code in [`countries`], ignoring case (without allocating: it runs on
+/// every request).
+pub(crate) fn index_of(cc: &str) -> Option<usize> {
+    let &[a, b] = cc.as_bytes() else {
         return None;
-    }
-    let upper = cc.to_ascii_uppercase();
+    };
+    let upper = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
     COUNTRIES
-        .binary_search_by(|c| c.iso_cc.cmp(upper.as_str()))
+        .binary_search_by(|c| c.iso_cc.as_bytes().cmp(&upper[..]))
         .ok()
 }
 
@@ -119,6 +123,7 @@ static ENCODED: LazyLock<Vec<Encoded>> = LazyLock::new(|| {
 /// Encodes the built-in flags now, so the first request does not pay for it.
 pub fn warm_up() {
     LazyLock::force(&ENCODED);
+    server::warm_up();
 }
 
 /// The built-in GIF for this code (the bytes the server sends), ignoring case.

@@ -8,18 +8,26 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{CommandFactory, Parser, error::ErrorKind};
-use flags_server::{Config, Profile, parse_delay, parse_error_rate};
+use flags_server::{Config, FaultRates, Profile, parse_delay, parse_error_rate, parse_faults};
 
 #[derive(Parser, Debug)]
 #[command(
     version,
-    about = "Serves flag GIFs and metadata like the Fluent Python test servers"
+    about = "Serves flag GIFs and metadata like the Fluent Python test servers",
+    after_help = "Faults (--faults NAME=P,...; each P from 0 to 1, adding up to at most 1; unnamed ones are 0):
+  reset     close the connection with no answer (an RST)
+  truncate  send the headers and half the body, then close
+  stall     never answer; hold the connection open (10 minutes at most)
+  slow      trickle the body at 50 bytes/s (a flag then takes 12 to 70 s)
+They apply to GETs under /flags/, after the delay (stall: instead of it); rate 1 means every one.
+Example: flags-server --faults reset=0.05,truncate=0.05,stall=0.02,slow=0.1"
 )]
 struct Args {
-    /// local (no faults, port 8000), delay (0.5..5 s per GET, port 8001) or error (0.5 s, 25% 418s, port 8002)
+    /// local (no faults, port 8000), delay (0.5..5 s per GET, port 8001), error (0.5 s, 25% 418s, port 8002)
+    /// or chaos (0.5..5 s, reset=0.05,truncate=0.05,stall=0.02,slow=0.05, port 8003)
     #[arg(long, default_value = "local", value_parser = parse_profile)]
     profile: Profile,
-    /// Port to listen on; 0 picks a free one [default: 8000, 8001 or 8002 by profile]
+    /// Port to listen on; 0 picks a free one [default: 8000, 8001, 8002 or 8003 by profile]
     #[arg(long)]
     port: Option<u16>,
     /// Address to listen on; anything but loopback must be asked for here
@@ -34,13 +42,38 @@ struct Args {
     /// Share of GETs answered 418, from 0 to 1 [default: 0.25 for error, else 0]
     #[arg(long, value_name = "P", value_parser = parse_error_rate)]
     error_rate: Option<f64>,
-    /// Seed for delays and errors: the same seed gives the same sequence in request order
+    /// Faults, e.g. reset=0.05,truncate=0.05,stall=0.02,slow=0.1 (see below) [default: by profile]
+    #[arg(long, value_name = "NAME=P,...", value_parser = parse_faults)]
+    faults: Option<FaultRates>,
+    /// Seed for delays, errors and faults: the same seed gives the same sequence in request order
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
+    /// Connections open at once; more are accepted and closed at once
+    #[arg(long, value_name = "N", default_value_t = flags_server::DEFAULT_MAX_CONNECTIONS,
+          value_parser = parse_max_connections)]
+    max_connections: usize,
+    /// Seconds a client may take to send its request headers
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
+    header_timeout: Duration,
+}
+
+fn parse_max_connections(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("expected a whole number of at least 1, got {s:?}")),
+    }
+}
+
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 3600.0 => Ok(Duration::from_secs_f64(v)),
+        _ => Err(format!("expected seconds from 0 to 3600, got {s:?}")),
+    }
 }
 
 fn parse_profile(s: &str) -> Result<Profile, String> {
-    Profile::from_label(s).ok_or_else(|| format!("expected local, delay or error, got {s:?}"))
+    Profile::from_label(s)
+        .ok_or_else(|| format!("expected local, delay, error or chaos, got {s:?}"))
 }
 
 #[tokio::main]
@@ -57,15 +90,18 @@ async fn main() -> anyhow::Result<()> {
             .exit();
     }
     let profile = args.profile;
-    let config = Config {
-        profile,
-        delay: args.delay,
-        error_rate: args.error_rate,
-        seed: args.seed,
-        root: args.root,
-        bind: args.bind,
-        port: args.port.unwrap_or(profile.default_port()),
-    };
+    let mut config = Config::new(profile);
+    config.delay = args.delay;
+    config.error_rate = args.error_rate;
+    config.faults = args.faults;
+    config.seed = args.seed;
+    config.root = args.root;
+    config.bind = args.bind;
+    config.port = args.port.unwrap_or(profile.default_port());
+    config.max_connections = args.max_connections;
+    config.header_timeout = args.header_timeout;
+    // Each connection is a file descriptor: allow as many as the hard limit lets us.
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
     if config.root.is_none() {
         flags_server::warm_up();
     }
@@ -76,8 +112,9 @@ async fn main() -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("http://{addr}/flags");
     let (min, max) = config.delay.unwrap_or(profile.default_delay());
+    let f = config.faults.unwrap_or(profile.default_faults());
     eprintln!(
-        "{} server, {} flags, delay {:.3}..{:.3} s, error rate {}, seed {}; stats at http://{addr}/_stats; Ctrl-C stops",
+        "{} server, {} flags, delay {:.3}..{:.3} s, error rate {}, faults reset={},truncate={},stall={},slow={}, seed {}; stats at http://{addr}/_stats; Ctrl-C stops",
         profile.label(),
         config
             .root
@@ -86,6 +123,10 @@ async fn main() -> anyhow::Result<()> {
         min.as_secs_f64(),
         max.as_secs_f64(),
         config.error_rate.unwrap_or(profile.default_error_rate()),
+        f.reset,
+        f.truncate,
+        f.stall,
+        f.slow,
         config
             .seed
             .map_or("from the clock".to_string(), |s| s.to_string()),

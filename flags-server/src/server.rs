@@ -1,15 +1,14 @@
 //! The HTTP side: profiles, configuration, fault injection, statistics and the hyper server.
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::server::conn::http1;
@@ -22,8 +21,12 @@ use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
-/// A client that has not sent its full request headers by then is disconnected.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::faults::{Body, Conn, Fault, FaultCounts, FaultRates, STALL_CAP};
+
+/// A client that has not sent its full request headers by then is disconnected (default).
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Open connections beyond this are accepted and closed at once (default).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 20_000;
 /// Request line plus headers larger than this get `431 Request Header Fields Too Large`.
 const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// Longer paths get `414 URI Too Long`.
@@ -31,7 +34,7 @@ const MAX_PATH_LEN: usize = 1024;
 /// Longest delay accepted by `--delay`.
 const MAX_DELAY_S: f64 = 3600.0;
 
-/// The book's three test servers.
+/// The book's three test servers, and CHAOS with every fault.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Profile {
     /// nginx alone: no delay, no errors (port 8000).
@@ -40,6 +43,8 @@ pub enum Profile {
     Delay,
     /// vaurien: every GET delayed 0.5 s, 25% answered 418 (port 8002).
     Error,
+    /// Toxiproxy-like: DELAY's 0.5..5 s plus resets, truncated bodies, stalls and slow bodies (port 8003).
+    Chaos,
 }
 
 impl Profile {
@@ -49,31 +54,52 @@ impl Profile {
             Profile::Local => "LOCAL",
             Profile::Delay => "DELAY",
             Profile::Error => "ERROR",
+            Profile::Chaos => "CHAOS",
         }
     }
 
-    /// 8000, 8001 or 8002, as in the book.
+    /// 8000, 8001 or 8002, as in the book; 8003 for CHAOS.
     pub fn default_port(&self) -> u16 {
         match self {
             Profile::Local => 8000,
             Profile::Delay => 8001,
             Profile::Error => 8002,
+            Profile::Chaos => 8003,
         }
     }
 
     /// Parses a label, ignoring case.
     pub fn from_label(s: &str) -> Option<Profile> {
-        [Profile::Local, Profile::Delay, Profile::Error]
-            .into_iter()
-            .find(|p| p.label().eq_ignore_ascii_case(s))
+        [
+            Profile::Local,
+            Profile::Delay,
+            Profile::Error,
+            Profile::Chaos,
+        ]
+        .into_iter()
+        .find(|p| p.label().eq_ignore_ascii_case(s))
     }
 
     /// The (min, max) delay of each GET when the configuration does not set one.
     pub fn default_delay(&self) -> (Duration, Duration) {
         match self {
             Profile::Local => (Duration::ZERO, Duration::ZERO),
-            Profile::Delay => (Duration::from_millis(500), Duration::from_secs(5)),
+            Profile::Delay | Profile::Chaos => (Duration::from_millis(500), Duration::from_secs(5)),
             Profile::Error => (Duration::from_millis(500), Duration::from_millis(500)),
+        }
+    }
+
+    /// The reset, truncate, stall and slow rates when the configuration does not set them:
+    /// 0.05, 0.05, 0.02 and 0.05 for CHAOS, none for the others.
+    pub fn default_faults(&self) -> FaultRates {
+        match self {
+            Profile::Chaos => FaultRates {
+                reset: 0.05,
+                truncate: 0.05,
+                stall: 0.02,
+                slow: 0.05,
+            },
+            _ => FaultRates::default(),
         }
     }
 
@@ -95,6 +121,12 @@ pub enum ConfigError {
     Delay(String),
     #[error("invalid error rate {0:?}: expected a number from 0 to 1")]
     ErrorRate(String),
+    #[error(
+        "invalid faults {0:?}: expected NAME=P,... with NAME one of reset, truncate, stall, slow, each P from 0 to 1, adding up to at most 1"
+    )]
+    Faults(String),
+    #[error("invalid {0}: {1}")]
+    Limit(&'static str, String),
 }
 
 /// Parses `MIN` or `MIN..MAX` seconds, e.g. `0.1` or `0.5..5`.
@@ -141,10 +173,16 @@ pub struct Config {
     pub bind: IpAddr,
     /// 0 = any free port.
     pub port: u16,
+    /// Rates of reset, truncate, stall and slow for GETs under /flags/; None = profile default.
+    pub faults: Option<FaultRates>,
+    /// A client that has not sent its request headers by then is disconnected (default 10 s).
+    pub header_timeout: Duration,
+    /// Open connections beyond this are accepted and closed at once (default 20,000).
+    pub max_connections: usize,
 }
 
 impl Config {
-    /// The profile's delay and error rate, 127.0.0.1, any free port, built-in flags.
+    /// The profile's delay, error rate and faults, 127.0.0.1, any free port, built-in flags.
     pub fn new(profile: Profile) -> Self {
         Config {
             profile,
@@ -154,7 +192,14 @@ impl Config {
             root: None,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
+            faults: None,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
+    }
+
+    fn effective_faults(&self) -> FaultRates {
+        self.faults.unwrap_or_else(|| self.profile.default_faults())
     }
 
     fn effective_delay(&self) -> (Duration, Duration) {
@@ -175,6 +220,20 @@ impl Config {
         }
         if !(0.0..=1.0).contains(&rate) {
             return invalid(ConfigError::ErrorRate(rate.to_string()).to_string());
+        }
+        let faults = self.effective_faults();
+        if !faults.is_valid() {
+            return invalid(ConfigError::Faults(format!("{faults:?}")).to_string());
+        }
+        if self.header_timeout.is_zero() {
+            return invalid(
+                ConfigError::Limit("header timeout", "must be more than 0".into()).to_string(),
+            );
+        }
+        if self.max_connections == 0 {
+            return invalid(
+                ConfigError::Limit("max connections", "must be at least 1".into()).to_string(),
+            );
         }
         Ok(())
     }
@@ -202,14 +261,17 @@ pub struct Faults {
     /// Status of injected errors: 418.
     pub error_status: u16,
     pub seed: Option<u64>,
+    /// Rates of reset, truncate, stall and slow.
+    #[serde(default)]
+    pub rates: FaultRates,
 }
 
 /// What the server did since start or the last reset; the body of `GET /_stats`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
-    /// "LOCAL", "DELAY" or "ERROR".
+    /// "LOCAL", "DELAY", "ERROR" or "CHAOS".
     pub profile: String,
-    /// Requests outside /_stats.
+    /// Requests outside /_stats that got a status line.
     pub requests: u64,
     /// Answered 200.
     pub ok: u64,
@@ -221,6 +283,56 @@ pub struct Stats {
     pub rejected: u64,
     pub delays: DelayStats,
     pub faults: Faults,
+    /// Resets, truncated bodies, stalls and slow bodies injected.
+    #[serde(default)]
+    pub faults_injected: FaultCounts,
+    /// Connections closed at once because `max_connections` were already open.
+    #[serde(default)]
+    pub connections_refused: u64,
+}
+
+/// Counters updated on every request: atomics, so requests never wait for each other.
+#[derive(Default)]
+struct Counters {
+    requests: AtomicU64,
+    ok: AtomicU64,
+    not_found: AtomicU64,
+    errors_injected: AtomicU64,
+    rejected: AtomicU64,
+    reset: AtomicU64,
+    truncate: AtomicU64,
+    stall: AtomicU64,
+    slow: AtomicU64,
+    connections_refused: AtomicU64,
+}
+
+impl Counters {
+    fn all(&self) -> [&AtomicU64; 10] {
+        [
+            &self.requests,
+            &self.ok,
+            &self.not_found,
+            &self.errors_injected,
+            &self.rejected,
+            &self.reset,
+            &self.truncate,
+            &self.stall,
+            &self.slow,
+            &self.connections_refused,
+        ]
+    }
+}
+
+fn bump(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+/// What one GET under /flags/ gets: its delay, whether it is answered 418, and its fault.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Draw {
+    delay: f64,
+    fail: bool,
+    fault: Option<Fault>,
 }
 
 /// Shared by every connection of one server.
@@ -228,9 +340,19 @@ struct State {
     root: Option<PathBuf>,
     delay: (f64, f64),
     error_rate: f64,
+    rates: FaultRates,
+    /// Whether anything is random at all; if not, requests skip the RNG and its lock.
+    random: bool,
     seed: Option<u64>,
+    header_timeout: Duration,
+    max_connections: usize,
+    /// Connections open now.
+    open: AtomicUsize,
     rng: Mutex<StdRng>,
-    stats: Mutex<Stats>,
+    counters: Counters,
+    delays: Mutex<DelayStats>,
+    profile: &'static str,
+    settings: Faults,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -267,39 +389,44 @@ impl State {
         let (min, max) = config.effective_delay();
         let delay = (min.as_secs_f64(), max.as_secs_f64());
         let error_rate = config.effective_error_rate();
-        let stats = Stats {
-            profile: config.profile.label().to_string(),
-            faults: Faults {
+        let rates = config.effective_faults();
+        Ok(State {
+            root,
+            delay,
+            error_rate,
+            rates,
+            random: delay.1 > 0.0 || error_rate > 0.0 || !rates.is_zero(),
+            seed: config.seed,
+            header_timeout: config.header_timeout,
+            max_connections: config.max_connections,
+            open: AtomicUsize::new(0),
+            rng: Mutex::new(new_rng(config.seed)),
+            counters: Counters::default(),
+            delays: Mutex::new(DelayStats::default()),
+            profile: config.profile.label(),
+            settings: Faults {
                 delay_min_s: delay.0,
                 delay_max_s: delay.1,
                 error_rate,
                 error_status: 418,
                 seed: config.seed,
+                rates,
             },
-            ..Stats::default()
-        };
-        Ok(State {
-            root,
-            delay,
-            error_rate,
-            seed: config.seed,
-            rng: Mutex::new(new_rng(config.seed)),
-            stats: Mutex::new(stats),
         })
     }
 
-    /// Draws the delay and whether to fail, for one GET, in request order.
-    /// Both values are always drawn, so a seed gives the same sequence whatever the settings.
-    fn draw(&self) -> (f64, bool) {
-        let (delay, fail) = {
+    /// Draws the delay, the 418 coin and the fault for one GET, in request order.
+    /// All three are always drawn, so a seed gives the same sequence whatever the settings.
+    fn draw(&self) -> Draw {
+        let (delay, p, u) = {
             let mut rng = lock(&self.rng);
             let d = rng.random_range(self.delay.0..=self.delay.1);
             let p: f64 = rng.random();
-            (d, p < self.error_rate)
+            let u: f64 = rng.random();
+            (d, p, u)
         };
         if delay > 0.0 {
-            let mut s = lock(&self.stats);
-            let d = &mut s.delays;
+            let mut d = lock(&self.delays);
             d.min_s = if d.count == 0 {
                 delay
             } else {
@@ -309,33 +436,68 @@ impl State {
             d.sum_s += delay;
             d.max_s = d.max_s.max(delay);
         }
-        (delay, fail)
+        Draw {
+            delay,
+            fail: p < self.error_rate,
+            fault: self.rates.pick(u),
+        }
     }
 
     fn count(&self, status: StatusCode) {
-        let mut s = lock(&self.stats);
-        s.requests += 1;
-        match status {
-            StatusCode::OK => s.ok += 1,
-            StatusCode::NOT_FOUND => s.not_found += 1,
-            StatusCode::IM_A_TEAPOT => s.errors_injected += 1,
-            _ => s.rejected += 1,
+        let c = &self.counters;
+        bump(&c.requests);
+        bump(match status {
+            StatusCode::OK => &c.ok,
+            StatusCode::NOT_FOUND => &c.not_found,
+            StatusCode::IM_A_TEAPOT => &c.errors_injected,
+            _ => &c.rejected,
+        });
+    }
+
+    fn count_fault(&self, fault: Fault) {
+        let c = &self.counters;
+        bump(match fault {
+            Fault::Reset => &c.reset,
+            Fault::Truncate => &c.truncate,
+            Fault::Stall => &c.stall,
+            Fault::Slow => &c.slow,
+        });
+    }
+
+    fn stats(&self) -> Stats {
+        let c = &self.counters;
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        Stats {
+            profile: self.profile.to_string(),
+            requests: get(&c.requests),
+            ok: get(&c.ok),
+            not_found: get(&c.not_found),
+            errors_injected: get(&c.errors_injected),
+            rejected: get(&c.rejected),
+            delays: lock(&self.delays).clone(),
+            faults: self.settings.clone(),
+            faults_injected: FaultCounts {
+                reset: get(&c.reset),
+                truncate: get(&c.truncate),
+                stall: get(&c.stall),
+                slow: get(&c.slow),
+            },
+            connections_refused: get(&c.connections_refused),
         }
     }
 
     /// Zeroes the counters and restarts the random sequence from the seed.
     fn reset(&self) {
-        let mut s = lock(&self.stats);
-        *s = Stats {
-            profile: s.profile.clone(),
-            faults: s.faults.clone(),
-            ..Stats::default()
-        };
-        *lock(&self.rng) = new_rng(self.seed);
+        let mut rng = lock(&self.rng);
+        *lock(&self.delays) = DelayStats::default();
+        for c in self.counters.all() {
+            c.store(0, Ordering::Relaxed);
+        }
+        *rng = new_rng(self.seed);
     }
 }
 
-type Body = Full<Bytes>;
+const TEXT: &str = "text/plain; charset=utf-8";
 
 fn respond(
     status: StatusCode,
@@ -343,46 +505,91 @@ fn respond(
     body: Bytes,
     head: bool,
 ) -> Response<Body> {
-    let len = body.len();
+    let len = HeaderValue::from(body.len());
+    respond_with_len(status, content_type, body, len, head)
+}
+
+/// A response with a Content-Length computed beforehand (the hot path clones a prepared one).
+fn respond_with_len(
+    status: StatusCode,
+    content_type: &'static str,
+    body: Bytes,
+    len: HeaderValue,
+    head: bool,
+) -> Response<Body> {
     let mut resp = Response::new(if head {
-        Body::default()
+        Body::empty()
     } else {
-        Full::new(body)
+        Body::full(body)
     });
     *resp.status_mut() = status;
     let h = resp.headers_mut();
+    h.reserve(2);
     h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(CONTENT_LENGTH, HeaderValue::from(len));
+    h.insert(CONTENT_LENGTH, len);
     resp
 }
 
 fn plain(status: StatusCode, head: bool) -> Response<Body> {
     let text = format!("{status}\n");
-    respond(status, "text/plain; charset=utf-8", Bytes::from(text), head)
+    respond(status, TEXT, Bytes::from(text), head)
+}
+
+/// The built-in bodies with their Content-Length values, prepared once.
+struct Prepared {
+    gif: (Bytes, HeaderValue),
+    json: (Bytes, HeaderValue),
+}
+
+static PREPARED: LazyLock<Vec<Prepared>> = LazyLock::new(|| {
+    let with_len = |b: Bytes| {
+        let len = HeaderValue::from(b.len());
+        (b, len)
+    };
+    crate::countries()
+        .iter()
+        .map(|c| Prepared {
+            gif: with_len(crate::flag_gif(c.iso_cc).unwrap_or_default()),
+            json: with_len(crate::metadata_json(c.iso_cc).unwrap_or_default()),
+        })
+        .collect()
+});
+
+/// Prepares the built-in bodies now, so the first request does not pay for it.
+pub(crate) fn warm_up() {
+    LazyLock::force(&PREPARED);
 }
 
 /// What a path under /flags/ names.
 enum Lookup {
-    Found(Bytes, &'static str),
+    Found(Bytes, &'static str, Option<HeaderValue>),
     NotFound,
     BadRequest,
 }
 
-/// Built-in mode: `<cc>/<cc>.gif` and `<cc>/metadata.json`, any case.
+/// Built-in mode: `<cc>/<cc>.gif` and `<cc>/metadata.json`, any case. Nothing here touches
+/// the file system, so `..`, `%2e%2e`, NUL or absolute paths simply match no flag: 404.
 fn lookup_builtin(rest: &str) -> Lookup {
     let Some((dir, file)) = rest.split_once('/') else {
         return Lookup::NotFound;
     };
-    if file.eq_ignore_ascii_case("metadata.json") {
-        return crate::metadata_json(dir)
-            .map_or(Lookup::NotFound, |b| Lookup::Found(b, "application/json"));
-    }
-    match file.rsplit_once('.') {
-        Some((name, ext)) if name.eq_ignore_ascii_case(dir) && ext.eq_ignore_ascii_case("gif") => {
-            crate::flag_gif(dir).map_or(Lookup::NotFound, |b| Lookup::Found(b, "image/gif"))
+    let Some(i) = crate::index_of(dir) else {
+        return Lookup::NotFound;
+    };
+    let p = &PREPARED[i];
+    let (body, ct) = if file.eq_ignore_ascii_case("metadata.json") {
+        (&p.json, "application/json")
+    } else {
+        match file.rsplit_once('.') {
+            Some((name, ext))
+                if name.eq_ignore_ascii_case(dir) && ext.eq_ignore_ascii_case("gif") =>
+            {
+                (&p.gif, "image/gif")
+            }
+            _ => return Lookup::NotFound,
         }
-        _ => Lookup::NotFound,
-    }
+    };
+    Lookup::Found(body.0.clone(), ct, Some(body.1.clone()))
 }
 
 /// Directory mode: the file under `root`, never anything outside it.
@@ -428,23 +635,33 @@ async fn lookup_root(root: &Path, rest: &str) -> Lookup {
     {
         Some("gif") => "image/gif",
         Some("json") => "application/json",
-        Some("txt") => "text/plain; charset=utf-8",
+        Some("txt") => TEXT,
         _ => "application/octet-stream",
     };
     match tokio::fs::read(&real).await {
-        Ok(data) => Lookup::Found(Bytes::from(data), content_type),
+        Ok(data) => Lookup::Found(Bytes::from(data), content_type, None),
         Err(_) => Lookup::NotFound,
     }
 }
 
-async fn handle(state: &State, req: Request<Incoming>) -> Response<Body> {
+/// A request ended on purpose without an answer (reset or stall): hyper closes the connection.
+#[derive(Debug, thiserror::Error)]
+#[error("request dropped on purpose: {0}")]
+struct Dropped(&'static str);
+
+/// Routes one request. `reset` belongs to the connection: setting it makes its close an RST.
+async fn handle(
+    state: &State,
+    req: Request<Incoming>,
+    reset: &AtomicBool,
+) -> Result<Response<Body>, Dropped> {
     let path = req.uri().path();
     let method = req.method();
 
     if path == "/_stats" || path == "/_stats/reset" {
-        return match (method, path) {
+        return Ok(match (method, path) {
             (&Method::GET | &Method::HEAD, "/_stats") => {
-                let body = serde_json::to_vec(&*lock(&state.stats)).unwrap_or_default();
+                let body = serde_json::to_vec(&state.stats()).unwrap_or_default();
                 respond(
                     StatusCode::OK,
                     "application/json",
@@ -454,15 +671,10 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Body> {
             }
             (&Method::DELETE, "/_stats") | (&Method::POST, "/_stats/reset") => {
                 state.reset();
-                respond(
-                    StatusCode::NO_CONTENT,
-                    "text/plain; charset=utf-8",
-                    Bytes::new(),
-                    false,
-                )
+                respond(StatusCode::NO_CONTENT, TEXT, Bytes::new(), false)
             }
             _ => plain(StatusCode::METHOD_NOT_ALLOWED, false),
-        };
+        });
     }
 
     let head = method == Method::HEAD;
@@ -475,11 +687,26 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Body> {
         r
     } else if let Some(rest) = path.strip_prefix("/flags/") {
         // Faults apply to every GET under /flags/, as with the book's proxy: HEAD is spared.
-        let (delay, fail) = if head { (0.0, false) } else { state.draw() };
-        if delay > 0.0 {
-            tokio::time::sleep(Duration::from_secs_f64(delay)).await;
+        let draw = if head || !state.random {
+            Draw::default()
+        } else {
+            state.draw()
+        };
+        // A stall ignores the delay: the request is never answered.
+        if draw.fault == Some(Fault::Stall) {
+            state.count_fault(Fault::Stall);
+            tokio::time::sleep(STALL_CAP).await;
+            return Err(Dropped("stall"));
         }
-        if fail {
+        if draw.delay > 0.0 {
+            tokio::time::sleep(Duration::from_secs_f64(draw.delay)).await;
+        }
+        if draw.fault == Some(Fault::Reset) {
+            state.count_fault(Fault::Reset);
+            reset.store(true, Ordering::Relaxed);
+            return Err(Dropped("reset"));
+        }
+        let resp = if draw.fail {
             plain(StatusCode::IM_A_TEAPOT, head)
         } else {
             let found = match &state.root {
@@ -487,16 +714,35 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Body> {
                 None => lookup_builtin(rest),
             };
             match found {
-                Lookup::Found(body, ct) => respond(StatusCode::OK, ct, body, head),
+                Lookup::Found(body, ct, Some(len)) => {
+                    respond_with_len(StatusCode::OK, ct, body, len, head)
+                }
+                Lookup::Found(body, ct, None) => respond(StatusCode::OK, ct, body, head),
                 Lookup::NotFound => plain(StatusCode::NOT_FOUND, head),
                 Lookup::BadRequest => plain(StatusCode::BAD_REQUEST, head),
             }
+        };
+        match draw.fault {
+            Some(fault @ (Fault::Truncate | Fault::Slow)) => {
+                state.count_fault(fault);
+                resp.map(|b| b.with_fault(fault))
+            }
+            _ => resp,
         }
     } else {
         plain(StatusCode::NOT_FOUND, head)
     };
     state.count(resp.status());
-    resp
+    Ok(resp)
+}
+
+/// Keeps the count of open connections right, however the connection task ends.
+struct OpenGuard(Arc<State>);
+
+impl Drop for OpenGuard {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// Accepts connections until `shutdown` completes, then drops the open ones.
@@ -510,25 +756,36 @@ async fn run(
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .header_read_timeout(state.header_timeout)
         .max_buf_size(MAX_HEADER_BYTES);
     loop {
         tokio::select! {
             () = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
+                    // Over the limit: close at once, before reading anything.
+                    if state.open.fetch_add(1, Ordering::Relaxed) >= state.max_connections {
+                        state.open.fetch_sub(1, Ordering::Relaxed);
+                        bump(&state.counters.connections_refused);
+                        drop(stream);
+                        continue;
+                    }
+                    let guard = OpenGuard(state.clone());
                     let _ = stream.set_nodelay(true);
+                    let (io, reset) = Conn::new(stream);
                     let state = state.clone();
                     let conn = builder.serve_connection(
-                        TokioIo::new(stream),
+                        TokioIo::new(io),
                         service_fn(move |req| {
                             let state = state.clone();
-                            async move { Ok::<_, Infallible>(handle(&state, req).await) }
+                            let reset = reset.clone();
+                            async move { handle(&state, req, &reset).await }
                         }),
                     );
                     // Errors of one connection (reset, timeout, bad request) concern only that client.
                     conns.spawn(async move {
                         let _ = conn.await;
+                        drop(guard);
                     });
                 }
                 // Out of file descriptors and the like: wait a little rather than spin.
@@ -575,7 +832,7 @@ impl ServerHandle {
 
     /// A snapshot of the statistics, the same as `GET /_stats`.
     pub fn stats(&self) -> Stats {
-        lock(&self.state.stats).clone()
+        self.state.stats()
     }
 
     /// Zeroes the statistics and restarts the random sequence from the seed.
@@ -695,7 +952,29 @@ mod tests {
         assert_eq!(xs, ys);
         assert!(
             xs.iter()
-                .all(|&(d, fail)| (0.5..=5.0).contains(&d) && !fail)
+                .all(|d| (0.5..=5.0).contains(&d.delay) && !d.fail && d.fault.is_none())
         );
+        // The faults do not change the delays drawn with the same seed.
+        c.faults = Some(crate::parse_faults("reset=0.5,slow=0.5").unwrap());
+        let z = State::new(&c).unwrap();
+        let zs: Vec<_> = (0..50).map(|_| z.draw()).collect();
+        assert!(xs.iter().zip(&zs).all(|(x, z)| x.delay == z.delay));
+        assert!(zs.iter().all(|d| d.fault.is_some()));
+    }
+
+    #[test]
+    fn chaos_profile() {
+        assert_eq!(Profile::from_label("chaos"), Some(Profile::Chaos));
+        assert_eq!(Profile::Chaos.label(), "CHAOS");
+        assert_eq!(Profile::Chaos.default_port(), 8003);
+        assert_eq!(
+            Profile::Chaos.default_delay(),
+            Profile::Delay.default_delay()
+        );
+        assert_eq!(Profile::Chaos.default_faults().stall, 0.02);
+        assert!(Profile::Delay.default_faults().is_zero());
+        let mut c = Config::new(Profile::Local);
+        c.max_connections = 0;
+        assert!(State::new(&c).is_err());
     }
 }
