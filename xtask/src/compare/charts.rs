@@ -185,7 +185,10 @@ pub fn timeline(rows: &[Row], scenario: Scenario) -> anyhow::Result<String> {
             "{} -e: each request from start to end (green OK, grey not found, red error), first repeat",
             scenario.label()
         );
-        let root = root.titled(&title, ("sans-serif", 18)).map_err(draw_err)?;
+        let root = root
+            .margin(12, 0, 0, 0)
+            .titled(&title, ("sans-serif", 18))
+            .map_err(draw_err)?;
         if panels.is_empty() {
             root.draw(&Text::new(
                 format!("no runs of {}", scenario.label()),

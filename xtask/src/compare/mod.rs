@@ -244,6 +244,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(dir) => locate_bins(dir)?,
         None => build(&root, args.profile)?,
     };
+    if ABORT.load(Ordering::Relaxed) {
+        return Ok(interrupted());
+    }
     let out = args
         .out
         .clone()
@@ -309,11 +312,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     trace: &trace,
                     dest: &out.join("downloads"),
                 };
-                let (measure, lines) = run_one(&spec)?;
+                let result = run_one(&spec);
                 if ABORT.load(Ordering::Relaxed) {
                     progress.clear();
-                    bail!("interrupted");
+                    return Ok(interrupted());
                 }
+                let (measure, lines) = result?;
                 progress.note(&label, &measure);
                 if r == 0 {
                     timeline = lines;
@@ -345,6 +349,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn interrupted() -> ExitCode {
+    eprintln!("Interrupted: no report written.");
+    ExitCode::from(130)
 }
 
 /// Where cargo puts its builds: CARGO_TARGET_DIR, else `<workspace>/target`.
