@@ -76,6 +76,18 @@ fn parse_profile(s: &str) -> Result<Profile, String> {
         .ok_or_else(|| format!("expected local, delay, error or chaos, got {s:?}"))
 }
 
+/// Binds with a long accept queue, so a burst of thousands of connections waits in the
+/// kernel rather than having its SYNs dropped and retried a second later.
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -106,9 +118,7 @@ async fn main() -> anyhow::Result<()> {
         flags_server::warm_up();
     }
     let addr = SocketAddr::new(config.bind, config.port);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
+    let listener = listen(addr).with_context(|| format!("cannot listen on {addr}"))?;
     let addr = listener.local_addr()?;
     println!("http://{addr}/flags");
     let (min, max) = config.delay.unwrap_or(profile.default_delay());
