@@ -28,6 +28,51 @@ pub fn server(profile: Profile, delay: f64, error_rate: f64, seed: u64) -> Serve
     flags_server::start(config).expect("start the built-in server")
 }
 
+/// A built-in server that answers every GET with `fault` (`reset`, `truncate`, `stall`, `slow`).
+pub fn faulty_server(fault: &str) -> ServerHandle {
+    let mut config = Config::new(Profile::Local);
+    config.faults = Some(flags_server::parse_faults(&format!("{fault}=1")).expect("a fault name"));
+    flags_server::start(config).expect("start the built-in server")
+}
+
+/// Every code ends as ERROR with a one-line reason, within `--timeout`, and leaves no file.
+pub fn check_fault(bin: &str, fault: &str) {
+    let server = faulty_server(fault);
+    let dir = tempfile::tempdir().expect("make a temporary --dest");
+    let d = dir.path().to_str().unwrap();
+    let args = [
+        "-v",
+        "BR",
+        "JP",
+        "US",
+        "--timeout",
+        "1",
+        "-m",
+        "3",
+        "-s",
+        server.base_url(),
+    ];
+    let out = run(bin, &[&args[..], &["--dest", d]].concat());
+    let text = stdout(&out);
+    assert_eq!(counts(&out), [0, 0, 3, 0], "{fault}: {text}");
+    assert_eq!(out.status.code(), Some(1), "{fault}: {}", stderr(&out));
+    for cc in ["BR", "JP", "US"] {
+        let reason = text
+            .lines()
+            .find(|line| line.starts_with(&format!("{cc} error: ")));
+        assert!(reason.is_some(), "{fault}: no reason for {cc} in\n{text}");
+    }
+    assert!(
+        files(dir.path()).is_empty(),
+        "{fault}: no file, whole or partial"
+    );
+    assert!(
+        !stderr(&out).contains("panicked"),
+        "{fault}: {}",
+        stderr(&out)
+    );
+}
+
 /// Start a downloader with `args`, its output captured.
 pub fn spawn(bin: &str, args: &[&str]) -> Child {
     Command::new(bin)
@@ -317,6 +362,56 @@ macro_rules! behaviour_tests {
                 stdout(&out)
             );
             assert!(stdout(&out).contains(" retries."), "{}", stdout(&out));
+            assert_eq!(files(dir.path()).len(), ok);
+            assert_flags_whole(dir.path());
+        }
+
+        #[test]
+        fn a_reset_connection_is_an_error() {
+            check_fault(BIN, "reset");
+        }
+
+        #[test]
+        fn a_truncated_body_is_an_error_and_no_file() {
+            check_fault(BIN, "truncate");
+        }
+
+        #[test]
+        fn a_server_that_never_answers_times_out() {
+            check_fault(BIN, "stall");
+        }
+
+        #[test]
+        fn a_body_that_trickles_times_out() {
+            check_fault(BIN, "slow");
+        }
+
+        #[test]
+        fn chaos_counts_add_up_and_only_whole_flags_are_saved() {
+            let mut config = $crate::testkit::flags_server::Config::new(Profile::Chaos);
+            config.delay = Some((
+                std::time::Duration::ZERO,
+                std::time::Duration::from_millis(20),
+            ));
+            config.seed = Some(5);
+            let server = $crate::testkit::flags_server::start(config).unwrap();
+            let dir = dest();
+            let d = dir.path().to_str().unwrap();
+            let args = [
+                "-a",
+                "-m",
+                "50",
+                "--timeout",
+                "1",
+                "-s",
+                server.base_url(),
+                "--dest",
+                d,
+            ];
+            let out = run(BIN, &args);
+            let [ok, not_found, errors, _] = counts(&out);
+            assert_eq!(ok + not_found + errors, 194, "{}", stdout(&out));
+            assert!(errors > 0, "{}", stdout(&out));
             assert_eq!(files(dir.path()).len(), ok);
             assert_flags_whole(dir.path());
         }
