@@ -870,8 +870,10 @@ pub fn start(config: Config) -> io::Result<ServerHandle> {
     let thread = std::thread::Builder::new()
         .name(format!("flags-server-{}", addr.port()))
         .spawn(move || {
+            // One worker per core, as `#[tokio::main]` does for the binary.
+            let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
             let rt = match tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
+                .worker_threads(workers)
                 .enable_all()
                 .build()
             {
