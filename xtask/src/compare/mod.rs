@@ -40,7 +40,7 @@ pub struct Args {
     /// Runs of each downloader × scenario × concurrency; the median is reported [default: 3, 1 with --quick]
     #[arg(long, value_name = "N")]
     repeat: Option<usize>,
-    /// Seconds a run may take before it gets SIGINT (the downloader's Ctrl-C) [default: 20, 5 with --quick]
+    /// Seconds a run may take before it gets SIGINT (the downloader's Ctrl-C) [default: 20, 3 with --quick]
     #[arg(long, value_name = "SECONDS")]
     budget: Option<f64>,
     /// Only the first N of the 676 codes (-l N) [default: all, 100 with --quick]
@@ -55,7 +55,7 @@ pub struct Args {
     /// Seconds one request may take (the downloaders' --timeout)
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     timeout: f64,
-    /// A run in well under a minute: repeat 1, budget 5 s, 100 codes, delays 0.05..0.5 s
+    /// A run in well under a minute: repeat 1, budget 3 s, 100 codes, delays 0.05..0.5 s
     #[arg(long)]
     quick: bool,
     /// Cargo profile to build and measure (dev builds are quicker to get, slower to run)
@@ -197,7 +197,7 @@ pub struct TraceLine {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let repeat = args.repeat.unwrap_or(if args.quick { 1 } else { 3 });
-    let budget = args.budget.unwrap_or(if args.quick { 5.0 } else { 20.0 });
+    let budget = args.budget.unwrap_or(if args.quick { 3.0 } else { 20.0 });
     let limit = args.limit.or(args.quick.then_some(100));
     let delay = args
         .delay
