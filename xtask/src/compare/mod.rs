@@ -184,11 +184,9 @@ pub struct Row {
     pub timeline: Vec<TraceLine>,
 }
 
-/// One request of a `--trace` file.
+/// One request of a `--trace` file (its code is not needed: serde skips it).
 #[derive(Clone, Debug, serde::Deserialize)]
 pub struct TraceLine {
-    #[allow(dead_code)]
-    pub cc: String,
     pub start: f64,
     pub end: f64,
     pub status: String,
