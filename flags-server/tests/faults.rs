@@ -1,11 +1,14 @@
 //! Faults (reset, truncate, stall, slow), connection limits and the header timeout, over
 //! real sockets on 127.0.0.1. Each fault is forced with rate 1, so every GET gets it.
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+mod common;
+
+use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::Binary;
 use flags_server::{Config, Profile, ServerHandle, Stats, parse_faults, start};
 
 const GET_BR: &[u8] = b"GET /flags/br/br.gif HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
@@ -326,23 +329,13 @@ fn built_in_mode_refuses_traversal_and_odd_paths() {
 
 #[test]
 fn the_binary_runs_the_chaos_profile() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_flags-server"))
-        .args(["--profile", "chaos", "--port", "0", "--seed", "3"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut line = String::new();
-    let read = BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line);
-    let stats = read.map(|_| {
-        let url = line.trim_end().replace("/flags", "/_stats");
-        ureq::get(&url)
-            .call()
-            .and_then(|mut r| r.body_mut().read_to_vec())
-    });
-    let _ = child.kill();
-    let _ = child.wait();
-    let body = stats.expect("first line").expect("stats");
+    let server = Binary::start(&["--profile", "chaos", "--port", "0", "--seed", "3"]);
+    let url = server.first_line.replace("/flags", "/_stats");
+    let body = ureq::get(&url)
+        .call()
+        .and_then(|mut r| r.body_mut().read_to_vec())
+        .expect("stats");
+    drop(server);
     let stats: Stats = serde_json::from_slice(&body).expect("stats JSON");
     assert_eq!(stats.profile, "CHAOS");
     assert_eq!(

@@ -1,10 +1,13 @@
 //! The server over real sockets on 127.0.0.1, port 0.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
+use common::Binary;
 use flags_server::{Config, Profile, ServerHandle, Stats, countries, start};
 
 fn agent() -> ureq::Agent {
@@ -437,27 +440,19 @@ fn root_mode_serves_files_byte_for_byte_and_nothing_outside() {
 
 #[test]
 fn the_binary_prints_its_base_url_first() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_flags-server"))
-        .args([
-            "--port",
-            "0",
-            "--profile",
-            "delay",
-            "--delay",
-            "0.001",
-            "--seed",
-            "1",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut line = String::new();
-    let read = BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line);
-    let result = read.map(|_| fetch(&agent(), "GET", &format!("{}/br/br.gif", line.trim_end())));
-    let _ = child.kill();
-    let _ = child.wait();
-    let line = line.trim_end();
+    let server = Binary::start(&[
+        "--port",
+        "0",
+        "--profile",
+        "delay",
+        "--delay",
+        "0.001",
+        "--seed",
+        "1",
+    ]);
+    let line = server.first_line.clone();
+    let (status, ct, body) = fetch(&agent(), "GET", &format!("{line}/br/br.gif"));
+    drop(server);
     let port = line
         .strip_prefix("http://127.0.0.1:")
         .and_then(|r| r.strip_suffix("/flags"));
@@ -465,7 +460,6 @@ fn the_binary_prints_its_base_url_first() {
         port.is_some_and(|p| p.parse::<u16>().is_ok_and(|p| p > 0)),
         "{line:?}"
     );
-    let (status, ct, body) = result.expect("read line");
     assert_eq!((status, ct.as_str()), (200, "image/gif"));
     assert_eq!(Some(&body[..]), flags_server::flag_gif("br").as_deref());
 }
