@@ -2,14 +2,12 @@
 //! after each code (verbose lines, the progress bar, the `--trace` file).
 
 use std::fs::File;
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
+use crate::progress::Progress;
+use crate::trace::{TraceEvent, TraceFile};
 use crate::{Counter, FetchError, Status};
 
 /// Everything `download_many` needs to know, built by `flags_common::main` from the command line.
@@ -31,9 +29,8 @@ pub struct Job {
     /// How many times a download that ended in ERROR is tried again (`--retries`).
     pub retries: u32,
     retried: AtomicUsize,
-    progress: ProgressBar,
-    /// Written a whole line at a time, so the file can be followed while the run goes on.
-    trace: Option<Mutex<File>>,
+    progress: Progress,
+    trace: Option<TraceFile>,
     t0: Instant,
 }
 
@@ -49,22 +46,9 @@ impl Job {
         metadata: bool,
         retries: u32,
         trace: Option<File>,
+        board: bool,
     ) -> Job {
-        let progress = if verbose || !std::io::stderr().is_terminal() {
-            ProgressBar::hidden()
-        } else {
-            let bar = ProgressBar::with_draw_target(
-                Some(cc_list.len() as u64),
-                ProgressDrawTarget::stderr(),
-            );
-            let style = ProgressStyle::with_template(
-                "{percent:>3}%|{wide_bar}| {pos}/{len} [{elapsed_precise}, {per_sec}]",
-            );
-            if let Ok(style) = style {
-                bar.set_style(style);
-            }
-            bar
-        };
+        let progress = Progress::new(&cc_list, verbose, board);
         Job {
             cc_list,
             base_url,
@@ -76,9 +60,20 @@ impl Job {
             retries,
             retried: AtomicUsize::new(0),
             progress,
-            trace: trace.map(Mutex::new),
+            trace: trace.map(TraceFile::new),
             t0: Instant::now(),
         }
+    }
+
+    /// A download of `cc` starts now: show it, trace it, and return its start time for `record`.
+    pub fn start(&self, cc: &str) -> Instant {
+        let started = Instant::now();
+        self.progress.started(cc);
+        self.trace(TraceEvent::Start {
+            cc: cc.to_string(),
+            t: self.secs(started),
+        });
+        started
     }
 
     /// Count how one code ended, and show it: a line under `-v`, a step of the progress bar,
@@ -93,20 +88,26 @@ impl Job {
         if self.verbose {
             println!("{cc} {msg}");
         }
-        self.progress.inc(1);
-        if let Some(trace) = &self.trace {
-            let line = serde_json::json!({
-                "cc": cc,
-                "start": started.saturating_duration_since(self.t0).as_secs_f64(),
-                "end": ended.saturating_duration_since(self.t0).as_secs_f64(),
-                "status": status.to_string(),
-                "thread": std::thread::current().name().unwrap_or("?"),
-            });
-            if let Ok(mut out) = trace.lock() {
-                let _ = out.write_all(format!("{line}\n").as_bytes());
-            }
-        }
+        self.progress.finished(cc, status);
+        self.trace(TraceEvent::End {
+            cc: cc.to_string(),
+            start: self.secs(started),
+            end: self.secs(ended),
+            status,
+            thread: std::thread::current().name().unwrap_or("?").to_string(),
+        });
         status
+    }
+
+    pub(crate) fn trace(&self, event: TraceEvent) {
+        if let Some(trace) = &self.trace {
+            trace.write(&event);
+        }
+    }
+
+    /// Seconds from the start of the run to `at`.
+    fn secs(&self, at: Instant) -> f64 {
+        at.saturating_duration_since(self.t0).as_secs_f64()
     }
 
     /// Run `attempt`, and run it again after a pause while it ends in ERROR and `--retries`
@@ -164,11 +165,19 @@ impl Job {
     }
 
     pub(crate) fn finish(&self) {
-        self.progress.finish_and_clear();
+        self.progress.finish();
     }
 
-    pub(crate) fn elapsed(&self) -> Duration {
-        self.t0.elapsed()
+    /// The run's final report as a value.
+    pub(crate) fn summary(&self, counter: &Counter) -> crate::Summary {
+        crate::Summary::new(
+            self.cc_list.len(),
+            counter,
+            self.retried(),
+            self.concur_req,
+            self.t0.elapsed(),
+            interrupted(),
+        )
     }
 
     pub(crate) fn exit_status(&self, counter: &Counter) -> u8 {

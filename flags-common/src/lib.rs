@@ -16,11 +16,13 @@
 mod codes;
 mod error;
 mod job;
+mod progress;
 mod report;
 mod save;
 mod servers;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+mod trace;
 
 use std::fs::File;
 use std::path::PathBuf;
@@ -35,6 +37,7 @@ pub use job::{Job, interrupted};
 pub use report::{Counter, Status, final_report, initial_report};
 pub use save::{clean_partials, file_stem, prepare_dest, save_flag};
 pub use servers::{DEFAULT_SERVER, SERVERS, Server, ServerArg, choose_server, parse_server};
+pub use trace::{Summary, TraceEvent};
 
 /// The book's flags2 command line.
 #[derive(Parser, Debug)]
@@ -73,9 +76,12 @@ struct Args {
     /// Try a download that ended in error up to N more times, pausing 0.1 s, 0.2 s, 0.4 s...
     #[arg(long, value_name = "N", default_value_t = 0)]
     retries: u32,
-    /// Write one JSON line per code to FILE: code, start, end (seconds), status
+    /// Write one JSON line per event to FILE: each start, each end, and the summary
     #[arg(long, value_name = "FILE")]
     trace: Option<PathBuf>,
+    /// Show every code as a cell of a 26 x 26 board, coloured as it is queued, in flight and done
+    #[arg(long)]
+    board: bool,
 }
 
 /// Run a downloader: parse the command line, choose the server, report before, call
@@ -185,13 +191,13 @@ pub fn main(
         args.metadata,
         args.retries,
         trace,
+        args.board,
     );
     let counter = download_many(&job);
     job.finish();
-    println!(
-        "{}",
-        final_report(job.cc_list.len(), &counter, job.retried(), job.elapsed())
-    );
+    let summary = job.summary(&counter);
+    job.trace(TraceEvent::Summary(summary.clone()));
+    println!("{}", final_report(&summary));
     ExitCode::from(job.exit_status(&counter))
 }
 

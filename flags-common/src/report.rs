@@ -3,11 +3,16 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::Summary;
+
 /// How one code ended: the book's `DownloadStatus`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Status {
+    #[serde(rename = "OK")]
     Ok,
+    #[serde(rename = "NOT_FOUND")]
     NotFound,
+    #[serde(rename = "ERROR")]
     Error,
 }
 
@@ -63,34 +68,61 @@ pub fn initial_report(cc_list: &[String], actual_req: usize, label: &str, url: &
 }
 
 /// What the book prints after a run, and the speed in items (codes) per second.
-pub fn final_report(asked: usize, counter: &Counter, retries: usize, elapsed: Duration) -> String {
+pub fn final_report(summary: &Summary) -> String {
     let mut lines = vec!["-".repeat(20)];
-    let plural = if counter.ok == 1 { "" } else { "s" };
-    lines.push(format!("{:3} flag{plural} downloaded.", counter.ok));
-    if counter.not_found > 0 {
-        lines.push(format!("{:3} not found.", counter.not_found));
+    let plural = if summary.ok == 1 { "" } else { "s" };
+    lines.push(format!("{:3} flag{plural} downloaded.", summary.ok));
+    if summary.not_found > 0 {
+        lines.push(format!("{:3} not found.", summary.not_found));
     }
-    if counter.error > 0 {
-        let plural = if counter.error == 1 { "" } else { "s" };
-        lines.push(format!("{:3} error{plural}.", counter.error));
+    if summary.errors > 0 {
+        let plural = if summary.errors == 1 { "" } else { "s" };
+        lines.push(format!("{:3} error{plural}.", summary.errors));
     }
-    let skipped = asked.saturating_sub(counter.total());
-    if skipped > 0 {
+    if summary.not_attempted > 0 {
+        let skipped = summary.not_attempted;
         lines.push(format!("{skipped:3} not attempted (interrupted)."));
     }
-    if retries > 0 {
+    if summary.retries > 0 {
+        let retries = summary.retries;
         let plural = if retries == 1 { "y" } else { "ies" };
         lines.push(format!("{retries:3} retr{plural}."));
     }
-    let secs = elapsed.as_secs_f64();
-    lines.push(format!("Elapsed time: {secs:.2}s"));
-    let rate = if secs > 0.0 {
-        counter.total() as f64 / secs
-    } else {
-        0.0
-    };
-    lines.push(format!("Speed: {rate:.2} items/s"));
+    lines.push(format!("Elapsed time: {:.2}s", summary.elapsed_s));
+    lines.push(format!("Speed: {:.2} items/s", summary.items_per_s));
     lines.join("\n")
+}
+
+impl Summary {
+    /// The summary of a run that asked for `asked` codes, ended `counter`, took `retries` extra
+    /// tries and `elapsed`.
+    pub fn new(
+        asked: usize,
+        counter: &Counter,
+        retries: usize,
+        concur_req: usize,
+        elapsed: Duration,
+        interrupted: bool,
+    ) -> Summary {
+        let elapsed_s = elapsed.as_secs_f64();
+        let items_per_s = if elapsed_s > 0.0 {
+            counter.total() as f64 / elapsed_s
+        } else {
+            0.0
+        };
+        Summary {
+            asked,
+            ok: counter.ok,
+            not_found: counter.not_found,
+            errors: counter.error,
+            not_attempted: asked.saturating_sub(counter.total()),
+            retries,
+            concur_req,
+            elapsed_s,
+            items_per_s,
+            interrupted,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -117,7 +149,14 @@ mod tests {
             not_found: 482,
             error: 0,
         };
-        let report = final_report(676, &counter, 0, Duration::from_millis(520));
+        let report = final_report(&Summary::new(
+            676,
+            &counter,
+            0,
+            1000,
+            Duration::from_millis(520),
+            false,
+        ));
         assert_eq!(
             report,
             "--------------------\n194 flags downloaded.\n482 not found.\n\
@@ -132,7 +171,14 @@ mod tests {
             not_found: 0,
             error: 2,
         };
-        let report = final_report(5, &counter, 3, Duration::from_secs(1));
+        let report = final_report(&Summary::new(
+            5,
+            &counter,
+            3,
+            5,
+            Duration::from_secs(1),
+            true,
+        ));
         assert!(report.contains("  1 flag downloaded.\n"));
         assert!(report.contains("  2 errors.\n"));
         assert!(report.contains("  2 not attempted (interrupted).\n"));

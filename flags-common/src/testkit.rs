@@ -387,7 +387,12 @@ impl Running {
         let deadline = Instant::now() + HANG;
         while Instant::now() < deadline {
             let text = std::fs::read_to_string(&self.trace).unwrap_or_default();
-            if text.lines().count() >= n {
+            let ended = text
+                .lines()
+                .filter_map(crate::Summary::parse_line)
+                .filter(|event| matches!(event, crate::TraceEvent::End { .. }))
+                .count();
+            if ended >= n {
                 return;
             }
             std::thread::sleep(Duration::from_millis(20));

@@ -4,7 +4,6 @@
 //! Everything that is not about concurrency (command line, reports, saving) is in flags-common.
 
 use std::process::ExitCode;
-use std::time::Instant;
 
 use flags_common::{Counter, FetchError, Job, interrupted, parse_country, save_flag};
 use ureq::Agent;
@@ -52,7 +51,7 @@ fn download_many(job: &Job) -> Counter {
         if interrupted() {
             break; // Ctrl-C: start no new request.
         }
-        let started = Instant::now();
+        let started = job.start(cc);
         let result = job.retry(|| download_one(&agent, cc, job)); // --retries
         counter.add(job.record(cc, started, result));
     }

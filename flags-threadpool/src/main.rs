@@ -6,7 +6,6 @@
 
 use std::process::ExitCode;
 use std::sync::mpsc;
-use std::time::Instant;
 
 use flags_common::{Counter, FetchError, Job, interrupted, parse_country, save_flag};
 use rayon::ThreadPoolBuilder;
@@ -69,7 +68,7 @@ fn download_many(job: &Job) -> Counter {
                 if interrupted() {
                     return; // Ctrl-C: start no new request.
                 }
-                let started = Instant::now();
+                let started = job.start(cc);
                 let result = job.retry(|| download_one(agent, cc, job)); // --retries
                 let _ = done_tx.send(job.record(cc, started, result));
             });

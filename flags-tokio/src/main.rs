@@ -6,7 +6,6 @@
 
 use std::io;
 use std::process::ExitCode;
-use std::time::Instant;
 
 use flags_common::{Counter, FetchError, Job, interrupted, parse_country, save_flag};
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -71,7 +70,7 @@ async fn supervisor(job: &Job) -> Counter {
                 return None; // Ctrl-C: start no new request.
             }
             // The clock (and the timeout) start once a permit is held, not while queued.
-            let started = Instant::now();
+            let started = job.start(cc);
             // --retries: the pause between tries is an async sleep, so other downloads go on.
             let attempt = async || download_one(&client, cc, job).await;
             let result = job.retry_async(attempt, tokio::time::sleep).await;
