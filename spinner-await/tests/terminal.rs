@@ -2,11 +2,8 @@
 
 use std::process::{Command, Stdio};
 
-// The harness is spinner-thread's: both spinners are tested the same way.
-#[path = "../../spinner-thread/tests/pty/mod.rs"]
-mod pty;
-
-use pty::*;
+use pty_harness::spinner::*;
+use pty_harness::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_spinner-await");
 
@@ -16,7 +13,7 @@ const RUNTIMES: [&str; 2] = ["tokio", "async-std"];
 #[test]
 fn spins_in_a_terminal_then_clears_the_line_and_shows_the_cursor() {
     for rt in RUNTIMES {
-        let run = run_in_pty(BIN, &["--runtime", rt, "--seconds", "1"], false);
+        let run = run_in_pty(BIN, &["--runtime", rt, "--seconds", "1"], None);
         let out = &run.output;
         assert_eq!(run.exit_code, 0, "{rt}: {out:?}");
         assert!(out.contains("spinner object: "), "{rt}: {out:?}");
@@ -40,13 +37,13 @@ fn spins_in_a_terminal_then_clears_the_line_and_shows_the_cursor() {
 
 #[test]
 fn spinner_object_is_the_task_handle() {
-    let run = run_in_pty(BIN, &["--runtime", "tokio", "--seconds", "0"], false);
+    let run = run_in_pty(BIN, &["--runtime", "tokio", "--seconds", "0"], None);
     assert!(
         run.output.contains("spinner object: JoinHandle {"),
         "{:?}",
         run.output
     );
-    let run = run_in_pty(BIN, &["--runtime", "async-std", "--seconds", "0"], false);
+    let run = run_in_pty(BIN, &["--runtime", "async-std", "--seconds", "0"], None);
     assert!(
         run.output.contains("spinner object: Task {"),
         "{:?}",
@@ -56,7 +53,7 @@ fn spinner_object_is_the_task_handle() {
 
 #[test]
 fn message_is_shown_next_to_the_spinner() {
-    let run = run_in_pty(BIN, &["--seconds", "0.5", "--message", "working"], false);
+    let run = run_in_pty(BIN, &["--seconds", "0.5", "--message", "working"], None);
     assert_eq!(run.exit_code, 0, "{:?}", run.output);
     assert!(
         count_frames(&run.output, "working") >= 1,
@@ -75,12 +72,12 @@ fn blocking_freezes_the_spinner_and_offload_fixes_it() {
         let blocking = run_in_pty(
             BIN,
             &["--runtime", rt, "--seconds", "1", "--blocking"],
-            false,
+            None,
         );
         let offload = run_in_pty(
             BIN,
             &["--runtime", rt, "--seconds", "1", "--blocking", "--offload"],
-            false,
+            None,
         );
         for run in [&blocking, &offload] {
             assert_eq!(run.exit_code, 0, "{rt}: {:?}", run.output);
@@ -99,7 +96,7 @@ fn blocking_freezes_the_spinner_and_offload_fixes_it() {
 #[test]
 fn ctrl_c_restores_the_cursor_and_exits_130() {
     for rt in RUNTIMES {
-        let run = run_in_pty(BIN, &["--runtime", rt, "--seconds", "30"], true);
+        let run = run_in_pty(BIN, &["--runtime", rt, "--seconds", "30"], Some("\r| "));
         let out = &run.output;
         assert_eq!(run.exit_code, 130, "{rt}: {out:?}");
         let rest = &out[end_of_last_frame(out, "thinking!")..];

@@ -2,15 +2,14 @@
 
 use std::process::{Command, Stdio};
 
-mod pty;
-
-use pty::*;
+use pty_harness::spinner::*;
+use pty_harness::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_spinner-thread");
 
 #[test]
 fn spins_in_a_terminal_then_clears_the_line_and_shows_the_cursor() {
-    let run = run_in_pty(BIN, &["--seconds", "1"], false);
+    let run = run_in_pty(BIN, &["--seconds", "1"], None);
     let out = &run.output;
     assert_eq!(run.exit_code, 0, "{out:?}");
     assert!(out.contains("spinner object: Thread {"), "{out:?}");
@@ -30,7 +29,7 @@ fn spins_in_a_terminal_then_clears_the_line_and_shows_the_cursor() {
 
 #[test]
 fn message_is_shown_next_to_the_spinner() {
-    let run = run_in_pty(BIN, &["--seconds", "0.5", "--message", "working"], false);
+    let run = run_in_pty(BIN, &["--seconds", "0.5", "--message", "working"], None);
     assert_eq!(run.exit_code, 0, "{:?}", run.output);
     assert!(
         count_frames(&run.output, "working") >= 1,
@@ -42,7 +41,7 @@ fn message_is_shown_next_to_the_spinner() {
 
 #[test]
 fn ctrl_c_restores_the_cursor_and_exits_130() {
-    let run = run_in_pty(BIN, &["--seconds", "30"], true);
+    let run = run_in_pty(BIN, &["--seconds", "30"], Some("\r| "));
     let out = &run.output;
     assert_eq!(run.exit_code, 130, "{out:?}");
     let rest = &out[end_of_last_frame(out, "thinking!")..];

@@ -1,0 +1,26 @@
+//! What the spinners draw: `\r| thinking!`, `\r/ thinking!`...
+
+/// One frame of the spinner: `ch` then the message, at the start of the line.
+pub fn frame(ch: char, msg: &str) -> String {
+    format!("\r{ch} {msg}")
+}
+
+/// How many frames the run drew.
+pub fn count_frames(output: &str, msg: &str) -> usize {
+    r"|/-\"
+        .chars()
+        .map(|ch| output.matches(&frame(ch, msg)).count())
+        .sum()
+}
+
+/// Where the last frame ends.
+pub fn end_of_last_frame(output: &str, msg: &str) -> usize {
+    r"|/-\"
+        .chars()
+        .filter_map(|ch| {
+            let f = frame(ch, msg);
+            output.rfind(&f).map(|at| at + f.len())
+        })
+        .max()
+        .expect("at least one frame")
+}
