@@ -9,9 +9,15 @@ pub enum FetchError {
     /// The server answered 404: the code is not a country. Counted as NOT_FOUND, not as an error.
     #[error("not found")]
     NotFound,
-    /// Any other status that is not a success.
-    #[error("HTTP error {0}")]
+    /// Any final status but 200 and 404: a flag is a 200 with a body.
+    #[error("unexpected status {0}")]
     Status(u16),
+    /// A redirect that is not followed: no `Location`, a scheme other than http(s), too many.
+    #[error("{0}")]
+    Redirect(String),
+    /// The body grew past `--max-size` bytes: reading stopped there.
+    #[error("body over --max-size ({0} bytes)")]
+    TooBig(u64),
     /// The request took longer than `--timeout`, body included.
     #[error("timed out")]
     Timeout,
@@ -27,6 +33,7 @@ pub enum FetchError {
 }
 
 /// The message of an error and of every error behind it, on one line.
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
 fn chain(err: &dyn std::error::Error) -> String {
     let mut msg = err.to_string();
     let mut source = err.source();
@@ -48,6 +55,8 @@ impl From<ureq::Error> for FetchError {
             ureq::Error::StatusCode(404) => FetchError::NotFound,
             ureq::Error::StatusCode(status) => FetchError::Status(status),
             ureq::Error::Timeout(_) => FetchError::Timeout,
+            ureq::Error::TooManyRedirects => FetchError::Redirect("too many redirects".into()),
+            ureq::Error::BodyExceedsLimit(limit) => FetchError::TooBig(limit),
             other => FetchError::Transport(chain(&other)),
         }
     }
@@ -60,6 +69,7 @@ impl From<reqwest::Error> for FetchError {
             Some(reqwest::StatusCode::NOT_FOUND) => FetchError::NotFound,
             Some(status) => FetchError::Status(status.as_u16()),
             None if err.is_timeout() => FetchError::Timeout,
+            None if err.is_redirect() => FetchError::Redirect(chain(&err)),
             None => FetchError::Transport(chain(&err)),
         }
     }

@@ -3,9 +3,10 @@
 
 use std::fs::File;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::interrupt::{self, interrupted};
 use crate::progress::Progress;
 use crate::trace::{TraceEvent, TraceFile};
 use crate::{Counter, FetchError, Status};
@@ -34,33 +35,35 @@ pub struct Job {
     t0: Instant,
 }
 
+/// What `Job::new` is made of: the settings of one run, by name.
+pub(crate) struct JobConfig {
+    pub cc_list: Vec<String>,
+    pub base_url: String,
+    pub verbose: bool,
+    pub concur_req: usize,
+    pub timeout: Duration,
+    pub dest: PathBuf,
+    pub metadata: bool,
+    pub retries: u32,
+    pub trace: Option<File>,
+    pub board: bool,
+}
+
 impl Job {
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn new(
-        cc_list: Vec<String>,
-        base_url: String,
-        verbose: bool,
-        concur_req: usize,
-        timeout: Duration,
-        dest: PathBuf,
-        metadata: bool,
-        retries: u32,
-        trace: Option<File>,
-        board: bool,
-    ) -> Job {
-        let progress = Progress::new(&cc_list, verbose, board);
+    pub(crate) fn new(config: JobConfig) -> Job {
+        let progress = Progress::new(&config.cc_list, config.verbose, config.board);
         Job {
-            cc_list,
-            base_url,
-            verbose,
-            concur_req,
-            timeout,
-            dest,
-            metadata,
-            retries,
+            cc_list: config.cc_list,
+            base_url: config.base_url,
+            verbose: config.verbose,
+            concur_req: config.concur_req,
+            timeout: config.timeout,
+            dest: config.dest,
+            metadata: config.metadata,
+            retries: config.retries,
             retried: AtomicUsize::new(0),
             progress,
-            trace: trace.map(TraceFile::new),
+            trace: config.trace.map(TraceFile::new),
             t0: Instant::now(),
         }
     }
@@ -80,13 +83,19 @@ impl Job {
     /// a line in the `--trace` file. A 404 is NOT_FOUND; every other failure is ERROR.
     pub fn record(&self, cc: &str, started: Instant, result: Result<(), FetchError>) -> Status {
         let ended = Instant::now();
-        let (status, msg) = match &result {
-            Ok(()) => (Status::Ok, "OK".to_string()),
-            Err(FetchError::NotFound) => (Status::NotFound, "not found".to_string()),
-            Err(err) => (Status::Error, format!("error: {err}")),
+        let (status, reason) = match &result {
+            Ok(()) => (Status::Ok, crate::save::take_note(cc)),
+            Err(FetchError::NotFound) => (Status::NotFound, None),
+            Err(err) => (Status::Error, Some(err.to_string())),
         };
         if self.verbose {
-            println!("{cc} {msg}");
+            let line = match (status, &reason) {
+                (Status::Ok, None) => format!("{cc} OK"),
+                (Status::Ok, Some(note)) => format!("{cc} OK ({note})"),
+                (Status::NotFound, _) => format!("{cc} not found"),
+                (Status::Error, reason) => format!("{cc} error: {}", reason.as_deref().unwrap_or("?")),
+            };
+            crate::output::say(&line);
         }
         self.progress.finished(cc, status);
         self.trace(TraceEvent::End {
@@ -95,6 +104,7 @@ impl Job {
             end: self.secs(ended),
             status,
             thread: std::thread::current().name().unwrap_or("?").to_string(),
+            reason,
         });
         status
     }
@@ -111,7 +121,7 @@ impl Job {
     }
 
     /// Run `attempt`, and run it again after a pause while it ends in ERROR and `--retries`
-    /// allows. The pause blocks this thread: for blocking downloaders.
+    /// allows. The pause blocks this thread (for blocking downloaders); Ctrl-C cuts it short.
     pub fn retry<T>(
         &self,
         mut attempt: impl FnMut() -> Result<T, FetchError>,
@@ -120,14 +130,14 @@ impl Job {
         loop {
             let result = attempt();
             match self.backoff(&result, &mut tries) {
-                Some(pause) => std::thread::sleep(pause),
+                Some(pause) => interrupt::pause(pause),
                 None => return result,
             }
         }
     }
 
     /// `retry` for async downloaders: the pause is the runtime's `sleep`, which gives the thread
-    /// back to the other downloads while it waits.
+    /// back to the other downloads while it waits; Ctrl-C cuts it short.
     pub async fn retry_async<T, S>(
         &self,
         mut attempt: impl AsyncFnMut() -> Result<T, FetchError>,
@@ -140,7 +150,7 @@ impl Job {
         loop {
             let result = attempt().await;
             match self.backoff(&result, &mut tries) {
-                Some(pause) => sleep(pause).await,
+                Some(pause) => interrupt::pause_async(sleep(pause)).await,
                 None => return result,
             }
         }
@@ -164,8 +174,12 @@ impl Job {
         self.retried.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn finish(&self) {
+    /// The run is over: clear the progress view, and trace the summary, which is returned.
+    pub(crate) fn finish(&self, counter: &Counter) -> crate::Summary {
         self.progress.finish();
+        let summary = self.summary(counter);
+        self.trace(TraceEvent::Summary(summary.clone()));
+        summary
     }
 
     /// The run's final report as a value.
@@ -180,31 +194,18 @@ impl Job {
         )
     }
 
+    /// 141 when stdout was closed (as a process stopped by SIGPIPE), 130 after Ctrl-C, 1 when a
+    /// code ended in error or the trace could not be written, else 0.
     pub(crate) fn exit_status(&self, counter: &Counter) -> u8 {
-        if interrupted() {
+        let trace_failed = self.trace.as_ref().is_some_and(TraceFile::failed);
+        if interrupt::stdout_closed() {
+            141
+        } else if interrupt::ctrl_c_pressed() {
             130
-        } else if counter.error > 0 {
+        } else if counter.error > 0 || trace_failed {
             1
         } else {
             0
         }
     }
-}
-
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// True once the user pressed Ctrl-C: downloaders check it before starting each request.
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::Relaxed)
-}
-
-/// First Ctrl-C: stop starting requests, let those in flight end, report. Second: quit now.
-/// A flag is saved by renaming a whole temporary file, so quitting at any moment leaves no half flag.
-pub(crate) fn handle_ctrl_c() {
-    let _ = ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-        eprintln!("\nInterrupted: finishing the requests in flight (Ctrl-C again to quit now).");
-    });
 }

@@ -40,10 +40,7 @@ pub fn parse_server(arg: &str) -> Result<ServerArg, String> {
     }
     let lower = arg.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
-        if arg.split("://").nth(1).is_some_and(|rest| !rest.is_empty()) {
-            return Ok(ServerArg::Url(arg.trim_end_matches('/').to_string()));
-        }
-        return Err(format!("--server URL has no host: {arg}"));
+        return check_url(arg).map(|()| ServerArg::Url(arg.trim_end_matches('/').to_string()));
     }
     let labels: Vec<&str> = SERVERS.iter().map(|(label, _)| *label).collect();
     if arg.contains("://") {
@@ -55,6 +52,50 @@ pub fn parse_server(arg: &str) -> Result<ServerArg, String> {
         "--server must be one of {} or an http(s) URL, not {arg:?}",
         labels.join(", ")
     ))
+}
+
+/// A base URL the downloaders can append `/<cc>/<cc>.gif` to: a host, maybe a valid port, a
+/// path; no query, no fragment, no credentials.
+fn check_url(url: &str) -> Result<(), String> {
+    let bad = |why: &str| Err(format!("--server URL {why}: {url}"));
+    let rest = url.split_once("://").map_or("", |(_, rest)| rest);
+    if url.contains('?') {
+        return bad("must not have a query (`?...`)");
+    }
+    if url.contains('#') {
+        return bad("must not have a fragment (`#...`)");
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("must not contain spaces");
+    }
+    let authority = rest.split('/').next().unwrap_or("");
+    if authority.contains('@') {
+        return bad("must not carry credentials (`user@`)");
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((host, "")) => (host, None),
+            Some((host, tail)) => match tail.strip_prefix(':') {
+                Some(port) => (host, Some(port)),
+                None => return bad("has a bad host"),
+            },
+            None => return bad("has a bad host"),
+        },
+        None => match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    if host.is_empty() {
+        return bad("has no host");
+    }
+    let port_ok = |port: &str| {
+        port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok_and(|p| p > 0)
+    };
+    match port {
+        Some(port) if !port_ok(port) => bad("has an invalid port (1 to 65535)"),
+        _ => Ok(()),
+    }
 }
 
 /// Resolve `-s` to a server that answers: for LOCAL, DELAY and ERROR, when nothing listens at the
@@ -154,6 +195,27 @@ mod tests {
         );
         assert!(parse_server("NOWHERE").unwrap_err().contains("LOCAL"));
         assert!(parse_server("http://").is_err());
+    }
+
+    #[test]
+    fn urls_the_downloaders_cannot_use_are_refused() {
+        for (url, why) in [
+            ("http://127.0.0.1:8000/flags?x=1", "query"),
+            ("http://127.0.0.1:8000/flags#top", "fragment"),
+            ("http://127.0.0.1:99999/flags", "port"),
+            ("http://127.0.0.1:0/flags", "port"),
+            ("http://127.0.0.1:80x/flags", "port"),
+            ("http://:8000/flags", "no host"),
+            ("http:///flags", "no host"),
+            ("http://user:pw@127.0.0.1/flags", "credentials"),
+            ("http://[::1/flags", "bad host"),
+        ] {
+            let err = parse_server(url).unwrap_err();
+            assert!(err.contains(why), "{url}: {err}");
+        }
+        for url in ["http://[::1]:8001/flags", "https://example.com", "http://h:1/"] {
+            assert!(parse_server(url).is_ok(), "{url}");
+        }
     }
 
     #[test]

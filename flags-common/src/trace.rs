@@ -5,6 +5,7 @@
 use std::fs::File;
 use std::io::Write;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,9 @@ pub enum TraceEvent {
         status: Status,
         /// The name of the thread that recorded it (`?` when it has none).
         thread: String,
+        /// Why, when it is not plain: the error, or the name a flag was saved under instead.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     /// The last line of a run that reached its final report.
     Summary(Summary),
@@ -61,15 +65,19 @@ impl Summary {
     }
 }
 
-/// Where the events go: a file written one whole line at a time.
+/// Where the events go: a file written one whole line at a time. The first write that fails
+/// (a full disk, `--trace /dev/full`) is said in one `warning:` line; the run then ends with
+/// exit status 1, and writes no more.
 pub(crate) struct TraceFile {
     file: Mutex<File>,
+    failed: AtomicBool,
 }
 
 impl TraceFile {
     pub(crate) fn new(file: File) -> TraceFile {
         TraceFile {
             file: Mutex::new(file),
+            failed: AtomicBool::new(false),
         }
     }
 
@@ -78,8 +86,20 @@ impl TraceFile {
             return;
         };
         line.push(b'\n');
-        if let Ok(mut out) = self.file.lock() {
-            let _ = out.write_all(&line);
+        let Ok(mut out) = self.file.lock() else {
+            return;
+        };
+        if self.failed() {
+            return;
         }
+        if let Err(err) = out.write_all(&line).and_then(|()| out.flush()) {
+            self.failed.store(true, Ordering::SeqCst);
+            crate::output::warn(&format!("warning: cannot write --trace file: {err}"));
+        }
+    }
+
+    /// Whether a write failed.
+    pub(crate) fn failed(&self) -> bool {
+        self.failed.load(Ordering::SeqCst)
     }
 }

@@ -5,7 +5,9 @@
 
 use std::process::ExitCode;
 
-use flags_common::{Counter, FetchError, Job, interrupted, parse_country, save_flag};
+use flags_common::{
+    Counter, FetchError, Job, MAX_REDIRECTS, ReadBody, interrupted, parse_country, save_flag,
+};
 use ureq::Agent;
 
 /// One request at a time: that is what sequential means.
@@ -15,16 +17,16 @@ const MAX_CONCUR_REQ: usize = 1;
 /// GET one flag. The call blocks this thread until the last byte of the body has arrived.
 fn get_flag(agent: &Agent, base_url: &str, cc: &str) -> Result<Vec<u8>, FetchError> {
     let url = format!("{base_url}/{cc}/{cc}.gif", cc = cc.to_lowercase());
-    // Any status but 2xx comes back as an Err: the book's `raise_for_status()`.
-    let mut resp = agent.get(&url).call()?;
-    Ok(resp.body_mut().read_to_vec()?)
+    let resp = agent.get(&url).call()?;
+    // Only a 200 with at most --max-size bytes is Ok: the book's `raise_for_status()`, and more.
+    resp.read_body()
 }
 
 /// GET one country's metadata.json and return the country's name (the book's flags3).
 fn get_country(agent: &Agent, base_url: &str, cc: &str) -> Result<String, FetchError> {
     let url = format!("{base_url}/{cc}/metadata.json", cc = cc.to_lowercase());
-    let mut resp = agent.get(&url).call()?;
-    parse_country(&resp.body_mut().read_to_vec()?)
+    let resp = agent.get(&url).call()?;
+    parse_country(&resp.read_body()?)
 }
 
 /// Fetch one flag and save it. `?` hands a failure to the caller, which counts it:
@@ -35,7 +37,7 @@ fn download_one(agent: &Agent, cc: &str, job: &Job) -> Result<(), FetchError> {
         false => cc.to_string(),
     };
     let image = get_flag(agent, &job.base_url, cc)?;
-    save_flag(&image, &job.dest, &name)?;
+    save_flag(&image, &job.dest, cc, &name)?;
     Ok(())
 }
 
@@ -43,6 +45,7 @@ fn download_many(job: &Job) -> Counter {
     // One agent for the whole run: it keeps the connection open from one request to the next.
     let agent: Agent = Agent::config_builder()
         .timeout_global(Some(job.timeout))
+        .max_redirects(MAX_REDIRECTS)
         .build()
         .into();
     let mut counter = Counter::default();

@@ -7,7 +7,9 @@
 use std::process::ExitCode;
 use std::sync::mpsc;
 
-use flags_common::{Counter, FetchError, Job, interrupted, parse_country, save_flag};
+use flags_common::{
+    Counter, FetchError, Job, MAX_REDIRECTS, ReadBody, interrupted, parse_country, save_flag,
+};
 use rayon::ThreadPoolBuilder;
 use ureq::Agent;
 
@@ -18,16 +20,16 @@ const MAX_CONCUR_REQ: usize = 1000;
 /// GET one flag. The call blocks this worker thread, and only it, until the body has arrived.
 fn get_flag(agent: &Agent, base_url: &str, cc: &str) -> Result<Vec<u8>, FetchError> {
     let url = format!("{base_url}/{cc}/{cc}.gif", cc = cc.to_lowercase());
-    // Any status but 2xx comes back as an Err: the book's `raise_for_status()`.
-    let mut resp = agent.get(&url).call()?;
-    Ok(resp.body_mut().read_to_vec()?)
+    let resp = agent.get(&url).call()?;
+    // Only a 200 with at most --max-size bytes is Ok: the book's `raise_for_status()`, and more.
+    resp.read_body()
 }
 
 /// GET one country's metadata.json and return the country's name (the book's flags3).
 fn get_country(agent: &Agent, base_url: &str, cc: &str) -> Result<String, FetchError> {
     let url = format!("{base_url}/{cc}/metadata.json", cc = cc.to_lowercase());
-    let mut resp = agent.get(&url).call()?;
-    parse_country(&resp.body_mut().read_to_vec()?)
+    let resp = agent.get(&url).call()?;
+    parse_country(&resp.read_body()?)
 }
 
 /// Fetch one flag and save it. `?` hands a failure to the caller, which counts it:
@@ -38,7 +40,7 @@ fn download_one(agent: &Agent, cc: &str, job: &Job) -> Result<(), FetchError> {
         false => cc.to_string(),
     };
     let image = get_flag(agent, &job.base_url, cc)?;
-    save_flag(&image, &job.dest, &name)?;
+    save_flag(&image, &job.dest, cc, &name)?;
     Ok(())
 }
 
@@ -46,6 +48,7 @@ fn download_many(job: &Job) -> Counter {
     // One agent shared by all threads (it is Sync); its pool keeps a connection per worker open.
     let agent: Agent = Agent::config_builder()
         .timeout_global(Some(job.timeout))
+        .max_redirects(MAX_REDIRECTS)
         .max_idle_connections(job.concur_req)
         .max_idle_connections_per_host(job.concur_req)
         .build()

@@ -7,7 +7,8 @@
 use std::io;
 use std::process::ExitCode;
 
-use flags_common::{Counter, FetchError, Job, interrupted, parse_country, save_flag};
+use flags_common::http::redirect_policy;
+use flags_common::{Counter, FetchError, Job, ReadBodyAsync, interrupted, parse_country, save_flag};
 use futures::stream::{FuturesUnordered, StreamExt};
 use reqwest::Client;
 use tokio::sync::Semaphore;
@@ -21,16 +22,16 @@ const MAX_CONCUR_REQ: usize = 1000;
 /// way, so other downloads run in the meantime.
 async fn get_flag(client: &Client, base_url: &str, cc: &str) -> Result<Vec<u8>, FetchError> {
     let url = format!("{base_url}/{cc}/{cc}.gif", cc = cc.to_lowercase());
-    // reqwest returns any status as Ok; this turns 4xx and 5xx into an Err, as the book does.
-    let resp = client.get(&url).send().await?.error_for_status()?;
-    Ok(resp.bytes().await?.into())
+    let resp = client.get(&url).send().await?;
+    // Only a 200 with at most --max-size bytes is Ok: the book's `raise_for_status()`, and more.
+    resp.read_body().await
 }
 
 /// GET one country's metadata.json and return the country's name (the book's flags3).
 async fn get_country(client: &Client, base_url: &str, cc: &str) -> Result<String, FetchError> {
     let url = format!("{base_url}/{cc}/metadata.json", cc = cc.to_lowercase());
-    let resp = client.get(&url).send().await?.error_for_status()?;
-    parse_country(&resp.bytes().await?)
+    let resp = client.get(&url).send().await?;
+    parse_country(&resp.read_body().await?)
 }
 
 /// Fetch one flag and save it. `?` hands a failure to the caller, which counts it:
@@ -44,8 +45,8 @@ async fn download_one(client: &Client, cc: &str, job: &Job) -> Result<(), FetchE
     let image = get_flag(client, &job.base_url, cc).await?;
     // Writing a file blocks: run it on tokio's blocking threads (the book's `asyncio.to_thread`)
     // so this thread stays free to drive the other downloads.
-    let dest = job.dest.clone();
-    task::spawn_blocking(move || save_flag(&image, &dest, &name))
+    let (dest, cc) = (job.dest.clone(), cc.to_string());
+    task::spawn_blocking(move || save_flag(&image, &dest, &cc, &name))
         .await
         .map_err(io::Error::other)??;
     Ok(())
@@ -56,6 +57,7 @@ async fn supervisor(job: &Job) -> Counter {
     // request, body included, and starts when the request is sent.
     let client = Client::builder()
         .timeout(job.timeout)
+        .redirect(redirect_policy())
         .build()
         .expect("the TLS configuration could not be loaded");
     // At most `concur_req` downloads hold a permit at once; the others wait for one.
