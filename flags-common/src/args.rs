@@ -90,14 +90,36 @@ pub(crate) struct Settings {
 
 /// Parse and check the command line. On a usage error, say it (one `error:` line and the usage)
 /// and return the exit status: 2, or 0 for `--help` and `--version`.
-pub(crate) fn process_args(default_concur_req: usize, max_concur_req: usize) -> Result<Settings, ExitCode> {
-    let mut command = Args::command().name(program_name()).mut_arg("max_req", |arg| {
-        arg.default_value(default_concur_req.to_string())
-            .help(format!("Maximum concurrent requests (at most {max_concur_req})"))
-    });
+pub(crate) fn process_args(
+    default_concur_req: usize,
+    max_concur_req: usize,
+) -> Result<Settings, ExitCode> {
+    let mut command = Args::command()
+        .name(program_name())
+        .mut_arg("max_req", |arg| {
+            arg.default_value(default_concur_req.to_string())
+                .help(format!(
+                    "Maximum concurrent requests (at most {max_concur_req})"
+                ))
+        });
+    let usage = command.render_usage().to_string();
     let fail = |err: clap::Error| {
-        let _ = err.print();
-        ExitCode::from(err.exit_code().clamp(0, 255) as u8)
+        if matches!(
+            err.kind(),
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+        ) {
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        // One `error:` line and the usage, for every kind of mistake (clap leaves the usage out
+        // of some, like a number too large).
+        let text = err.render().to_string();
+        let text = match text.contains("Usage:") {
+            true => text,
+            false => text.replacen("\n\n", &format!("\n\n{usage}\n\n"), 1),
+        };
+        crate::output::warn(text.trim_end());
+        ExitCode::from(2)
     };
     let args = command
         .try_get_matches_from_mut(std::env::args_os())
@@ -133,7 +155,10 @@ pub(crate) fn process_args(default_concur_req: usize, max_concur_req: usize) -> 
     };
     let server = parse_server(&args.server).map_err(&mut usage_error)?;
     if let Err(err) = prepare_dest(&args.dest) {
-        crate::output::warn(&format!("error: cannot write to --dest {}: {err}", args.dest.display()));
+        crate::output::warn(&format!(
+            "error: cannot write to --dest {}: {err}",
+            args.dest.display()
+        ));
         return Err(ExitCode::from(2));
     }
     let trace = match args.trace.as_ref().map(File::create).transpose() {
@@ -162,6 +187,13 @@ pub(crate) fn process_args(default_concur_req: usize, max_concur_req: usize) -> 
 fn program_name() -> String {
     std::env::args_os()
         .next()
-        .and_then(|arg0| Some(PathBuf::from(arg0).file_name()?.to_string_lossy().into_owned()))
+        .and_then(|arg0| {
+            Some(
+                PathBuf::from(arg0)
+                    .file_name()?
+                    .to_string_lossy()
+                    .into_owned(),
+            )
+        })
         .unwrap_or_else(|| "flags".into())
 }

@@ -57,7 +57,16 @@ impl From<ureq::Error> for FetchError {
             ureq::Error::Timeout(_) => FetchError::Timeout,
             ureq::Error::TooManyRedirects => FetchError::Redirect("too many redirects".into()),
             ureq::Error::BodyExceedsLimit(limit) => FetchError::TooBig(limit),
-            other => FetchError::Transport(chain(&other)),
+            // ureq follows redirects itself: name its refusals as reqwest's are named.
+            ureq::Error::BadUri(msg) if msg.contains("scheme") => {
+                FetchError::Redirect(format!("redirect refused: {msg}"))
+            }
+            other => match chain(&other) {
+                msg if msg.contains("missing a location header") => {
+                    FetchError::Redirect("redirect without Location".into())
+                }
+                msg => FetchError::Transport(msg),
+            },
         }
     }
 }
@@ -69,7 +78,10 @@ impl From<reqwest::Error> for FetchError {
             Some(reqwest::StatusCode::NOT_FOUND) => FetchError::NotFound,
             Some(status) => FetchError::Status(status.as_u16()),
             None if err.is_timeout() => FetchError::Timeout,
-            None if err.is_redirect() => FetchError::Redirect(chain(&err)),
+            // The policy's own words ("too many redirects"), not reqwest's preamble.
+            None if err.is_redirect() => FetchError::Redirect(
+                std::error::Error::source(&err).map_or_else(|| err.to_string(), |s| s.to_string()),
+            ),
             None => FetchError::Transport(chain(&err)),
         }
     }

@@ -28,12 +28,17 @@ pub(crate) fn set_max_size(bytes: u64) {
 }
 
 /// Only a 200 is a flag: 404 is NOT_FOUND, every other final status an ERROR that names it.
-pub(crate) fn check_status(status: u16, has_location: bool) -> Result<(), FetchError> {
-    match status {
-        200 => Ok(()),
-        404 => Err(FetchError::NotFound),
-        301..=303 | 307 | 308 if !has_location => Err(FetchError::Redirect(format!(
+/// A redirect that reaches here was not followed: it has no `Location`, or one the client
+/// refused (another scheme).
+pub(crate) fn check_status(status: u16, location: Option<&str>) -> Result<(), FetchError> {
+    match (status, location) {
+        (200, _) => Ok(()),
+        (404, _) => Err(FetchError::NotFound),
+        (301..=303 | 307 | 308, None) => Err(FetchError::Redirect(format!(
             "redirect {status} without Location"
+        ))),
+        (301..=303 | 307 | 308, Some(location)) => Err(FetchError::Redirect(format!(
+            "redirect refused: {location}"
         ))),
         _ => Err(FetchError::Status(status)),
     }
@@ -72,8 +77,9 @@ pub trait ReadBodyAsync {
 impl ReadBody for ureq::http::Response<ureq::Body> {
     fn read_body(mut self) -> Result<Vec<u8>, FetchError> {
         use std::io::Read;
-        let location = self.headers().contains_key(ureq::http::header::LOCATION);
-        check_status(self.status().as_u16(), location)?;
+        let location = self.headers().get(ureq::http::header::LOCATION);
+        let location = location.map(|value| String::from_utf8_lossy(value.as_bytes()));
+        check_status(self.status().as_u16(), location.as_deref())?;
         let body = self.body_mut();
         check_length(body.content_length())?;
         let mut reader = body.with_config().limit(u64::MAX).reader();
@@ -108,8 +114,9 @@ fn io_to_fetch(err: std::io::Error) -> FetchError {
 #[cfg(feature = "reqwest")]
 impl ReadBodyAsync for reqwest::Response {
     async fn read_body(mut self) -> Result<Vec<u8>, FetchError> {
-        let location = self.headers().contains_key(reqwest::header::LOCATION);
-        check_status(self.status().as_u16(), location)?;
+        let location = self.headers().get(reqwest::header::LOCATION);
+        let location = location.map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+        check_status(self.status().as_u16(), location.as_deref())?;
         check_length(self.content_length())?;
         let mut bytes = Vec::new();
         while let Some(chunk) = self.chunk().await? {
@@ -128,7 +135,7 @@ pub fn redirect_policy() -> reqwest::redirect::Policy {
         if attempt.previous().len() > MAX_REDIRECTS as usize {
             attempt.error("too many redirects")
         } else if scheme != "http" && scheme != "https" {
-            attempt.error(format!("redirect to a {scheme}: URL"))
+            attempt.error(format!("redirect refused: scheme {scheme}"))
         } else {
             attempt.follow()
         }
@@ -141,14 +148,16 @@ mod tests {
 
     #[test]
     fn only_200_is_a_flag() {
-        assert!(check_status(200, false).is_ok());
-        assert!(matches!(check_status(404, false), Err(FetchError::NotFound)));
+        assert!(check_status(200, None).is_ok());
+        assert!(matches!(check_status(404, None), Err(FetchError::NotFound)));
         for status in [201, 204, 206, 304, 418, 500] {
-            let err = check_status(status, false).unwrap_err();
+            let err = check_status(status, None).unwrap_err();
             assert_eq!(err.to_string(), format!("unexpected status {status}"));
         }
-        let err = check_status(302, false).unwrap_err();
+        let err = check_status(302, None).unwrap_err();
         assert_eq!(err.to_string(), "redirect 302 without Location");
+        let err = check_status(302, Some("file:///etc/passwd")).unwrap_err();
+        assert_eq!(err.to_string(), "redirect refused: file:///etc/passwd");
     }
 
     #[test]

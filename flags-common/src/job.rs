@@ -93,7 +93,9 @@ impl Job {
                 (Status::Ok, None) => format!("{cc} OK"),
                 (Status::Ok, Some(note)) => format!("{cc} OK ({note})"),
                 (Status::NotFound, _) => format!("{cc} not found"),
-                (Status::Error, reason) => format!("{cc} error: {}", reason.as_deref().unwrap_or("?")),
+                (Status::Error, reason) => {
+                    format!("{cc} error: {}", reason.as_deref().unwrap_or("?"))
+                }
             };
             crate::output::say(&line);
         }

@@ -67,8 +67,17 @@ pub fn main(
             return ExitCode::from(1);
         }
     };
-    let actual_req = args.max_req.min(max_concur_req).min(args.cc_list.len()).max(1);
-    say(&initial_report(&args.cc_list, actual_req, &server.label, &server.base_url));
+    let actual_req = args
+        .max_req
+        .min(max_concur_req)
+        .min(args.cc_list.len())
+        .max(1);
+    say(&initial_report(
+        &args.cc_list,
+        actual_req,
+        &server.label,
+        &server.base_url,
+    ));
     let job = Job::new(JobConfig {
         cc_list: args.cc_list,
         base_url: server.base_url.clone(),

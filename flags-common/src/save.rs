@@ -59,7 +59,9 @@ pub fn save_flag(img: &[u8], dest: &Path, cc: &str, name: &str) -> io::Result<Pa
 fn claim_name(dest: &Path, cc: &str, name: &str) -> String {
     let stem = file_stem(name);
     let stem = shorten(&stem, MAX_STEM);
-    let mut taken = TAKEN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut taken = TAKEN
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let taken = taken.get_or_insert_with(HashSet::new);
     let candidates = std::iter::once(format!("{stem}.gif"))
         .chain(std::iter::once(format!("{stem}_{cc}.gif")))
@@ -69,8 +71,12 @@ fn claim_name(dest: &Path, cc: &str, name: &str) -> String {
         if taken.insert(dest.join(candidate.to_lowercase())) {
             if candidate != wanted {
                 let note = format!("{wanted} was taken: saved as {candidate}");
-                let mut notes = NOTES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                notes.get_or_insert_with(HashMap::new).insert(cc.to_string(), note);
+                let mut notes = NOTES
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                notes
+                    .get_or_insert_with(HashMap::new)
+                    .insert(cc.to_string(), note);
             }
             return candidate;
         }
@@ -80,7 +86,9 @@ fn claim_name(dest: &Path, cc: &str, name: &str) -> String {
 
 /// What `-v` says of `cc` when its flag was saved under another name than the one it asked for.
 pub(crate) fn take_note(cc: &str) -> Option<String> {
-    let mut notes = NOTES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut notes = NOTES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     notes.as_mut()?.remove(cc)
 }
 
@@ -97,7 +105,11 @@ fn create_temporary(dest: &Path) -> io::Result<(PathBuf, fs::File)> {
             std::process::id()
         ));
         // create_new: O_CREAT | O_EXCL, which never opens an existing file nor follows a link.
-        match fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
             Ok(file) => return Ok((tmp, file)),
             Err(err) if err.kind() == io::ErrorKind::AlreadyExists && tries < 10 => tries += 1,
             Err(err) => return Err(err),
@@ -219,12 +231,24 @@ mod tests {
     #[test]
     fn a_run_never_overwrites_its_own_flags() {
         let dir = tempfile::tempdir().unwrap();
-        for (cc, name) in [("AA", "Same"), ("BB", "Same"), ("CC", "same"), ("DD", "."), ("EE", "..")] {
+        for (cc, name) in [
+            ("AA", "Same"),
+            ("BB", "Same"),
+            ("CC", "same"),
+            ("DD", "."),
+            ("EE", ".."),
+        ] {
             save_flag(cc.as_bytes(), dir.path(), cc, name).unwrap();
         }
         assert_eq!(
             names(dir.path()),
-            ["Same.gif", "Same_BB.gif", "_.gif", "__EE.gif", "same_CC.gif"]
+            [
+                "Same.gif",
+                "Same_BB.gif",
+                "_.gif",
+                "__EE.gif",
+                "same_CC.gif"
+            ]
         );
         assert_eq!(take_note("AA"), None);
         assert_eq!(
@@ -271,7 +295,11 @@ mod tests {
         fs::create_dir(dir.path().join("JP.gif")).unwrap();
         fs::write(dir.path().join("JP.gif").join("x"), b"").unwrap();
         assert!(save_flag(b"GIF89a", dir.path(), "JP", "JP").is_err());
-        assert_eq!(names(dir.path()), ["JP.gif"], "no temporary file is left behind");
+        assert_eq!(
+            names(dir.path()),
+            ["JP.gif"],
+            "no temporary file is left behind"
+        );
     }
 
     #[test]

@@ -213,7 +213,11 @@ mod tests {
             let err = parse_server(url).unwrap_err();
             assert!(err.contains(why), "{url}: {err}");
         }
-        for url in ["http://[::1]:8001/flags", "https://example.com", "http://h:1/"] {
+        for url in [
+            "http://[::1]:8001/flags",
+            "https://example.com",
+            "http://h:1/",
+        ] {
             assert!(parse_server(url).is_ok(), "{url}");
         }
     }

@@ -8,7 +8,9 @@ use std::io;
 use std::process::ExitCode;
 
 use flags_common::http::redirect_policy;
-use flags_common::{Counter, FetchError, Job, ReadBodyAsync, interrupted, parse_country, save_flag};
+use flags_common::{
+    Counter, FetchError, Job, ReadBodyAsync, interrupted, parse_country, save_flag,
+};
 use futures::stream::{FuturesUnordered, StreamExt};
 use reqwest::Client;
 use tokio::sync::Semaphore;
