@@ -44,7 +44,7 @@ struct Args {
     /// Maximum concurrent requests
     #[arg(short, long = "max-req", alias = "max_req", value_name = "CONCURRENT")]
     max_req: Option<usize>,
-    /// Server to hit: LOCAL, DELAY, ERROR, REMOTE (see below), or a base URL like http://localhost:8000/flags
+    /// Server to hit: LOCAL, DELAY, ERROR, REMOTE (see below), or a URL like http://localhost:8000/flags
     #[arg(short, long, value_name = "LABEL|URL", default_value = DEFAULT_SERVER)]
     server: String,
     /// Output detailed progress info
