@@ -41,6 +41,7 @@ pub use save::{clean_partials, file_stem, prepare_dest, save_flag};
 pub use servers::{DEFAULT_SERVER, SERVERS, Server, ServerArg, choose_server, parse_server};
 pub use trace::{Summary, TraceEvent};
 
+use args::Settings;
 use job::JobConfig;
 use output::{say, warn};
 
@@ -62,10 +63,7 @@ pub fn main(
     };
     let server = match start_up(&args) {
         Ok(server) => server,
-        Err(err) => {
-            warn(&format!("error: {err}"));
-            return ExitCode::from(1);
-        }
+        Err(status) => return status,
     };
     let actual_req = args
         .max_req
@@ -78,26 +76,16 @@ pub fn main(
         &server.label,
         &server.base_url,
     ));
-    let job = Job::new(JobConfig {
-        cc_list: args.cc_list,
-        base_url: server.base_url.clone(),
-        verbose: args.verbose,
-        concur_req: actual_req,
-        timeout: args.timeout,
-        dest: args.dest,
-        metadata: args.metadata,
-        retries: args.retries,
-        trace: args.trace,
-        board: args.board,
-    });
+    let job = new_job(args, &server, actual_req);
     let counter = download_many(&job);
     say(&final_report(&job.finish(&counter)));
     ExitCode::from(job.exit_status(&counter))
 }
 
 /// Everything between the command line and the first request: the body ceiling, the limit on
-/// open files, Ctrl-C, and the server (started here when it is the built-in one).
-fn start_up(args: &args::Settings) -> std::io::Result<Server> {
+/// open files, Ctrl-C, and the server (started here when it is the built-in one). A server that
+/// cannot be reached or started is said in one `error:` line: exit status 1.
+fn start_up(args: &Settings) -> Result<Server, ExitCode> {
     http::set_max_size(args.max_size);
     // Up to 1000 connections, and as many for the built-in server when it runs in this process:
     // more files than some systems allow by default.
@@ -105,11 +93,30 @@ fn start_up(args: &args::Settings) -> std::io::Result<Server> {
     #[cfg(feature = "reqwest")]
     let _ = rustls::crypto::ring::default_provider().install_default();
     interrupt::handle_ctrl_c();
-    let server = choose_server(args.server.clone())?;
+    let server = choose_server(args.server.clone()).map_err(|err| {
+        warn(&format!("error: {err}"));
+        ExitCode::from(1)
+    })?;
     if let Some(notice) = &server.notice {
         say(notice);
     }
     Ok(server)
+}
+
+/// What `download_many` receives.
+fn new_job(args: Settings, server: &Server, concur_req: usize) -> Job {
+    Job::new(JobConfig {
+        cc_list: args.cc_list,
+        base_url: server.base_url.clone(),
+        verbose: args.verbose,
+        concur_req,
+        timeout: args.timeout,
+        dest: args.dest,
+        metadata: args.metadata,
+        retries: args.retries,
+        trace: args.trace,
+        board: args.board,
+    })
 }
 
 /// The country's name in a `metadata.json` body: `{"tld_cc": ".br", "iso_cc": "BR", "country": "Brazil"}`.
