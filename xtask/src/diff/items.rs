@@ -97,7 +97,7 @@ fn item_key(line: &str) -> Option<String> {
             break;
         }
     }
-    let (keyword, after) = rest.split_once([' ', '!']).unwrap_or((rest, ""));
+    let (keyword, after) = rest.split_once([' ', '!', '<']).unwrap_or((rest, ""));
     let name = || -> String {
         after
             .trim_start()
@@ -174,7 +174,7 @@ mod tests {
 
     #[test]
     fn items_take_their_comments_and_qualifiers_do_not_matter() {
-        let text = "//! doc\n\nuse a::b;\n\nuse c::d;\n\n/// one\n#[inline]\npub async fn get_flag(\n    x: u8,\n) {\n}\n\nimpl Drop for S {\n}\nconst N: usize = 1;\n";
+        let text = "//! doc\n\nuse a::b;\n\nuse c::d;\n\n/// one\n#[inline]\npub async fn get_flag(\n    x: u8,\n) {\n}\n\nimpl Drop for S {\n}\nconst N: usize = 1;\nimpl<T> X<T> {\n}\n";
         assert_eq!(
             keys(text),
             [
@@ -182,7 +182,8 @@ mod tests {
                 "use",
                 "fn get_flag",
                 "impl Drop for S",
-                "const N"
+                "const N",
+                "impl<T> X<T>"
             ]
         );
         let items = split(text);

@@ -100,17 +100,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     let names = (names.0.as_str(), names.1.as_str());
     let (old, new) = (read(&args.a)?, read(&args.b)?);
-    let text = if old == new {
+    let same = old == new;
+    let (old, new) = (items::split(&old), items::split(&new));
+    let pairs = items::pair(&old, &new);
+    let rows = rows::build(&pairs, !args.no_comments, args.context);
+    if let Some(file) = &args.html {
+        std::fs::write(file, html::render(&rows, names))
+            .with_context(|| format!("cannot write {}", file.display()))?;
+        eprintln!("wrote {} (open it in a browser)", file.display());
+    }
+    let text = if same {
         format!("{} and {}: no difference.\n", names.0, names.1)
     } else {
-        let (old, new) = (items::split(&old), items::split(&new));
-        let pairs = items::pair(&old, &new);
-        let rows = rows::build(&pairs, !args.no_comments, args.context);
-        if let Some(file) = &args.html {
-            std::fs::write(file, html::render(&rows, names))
-                .with_context(|| format!("cannot write {}", file.display()))?;
-            eprintln!("wrote {} (open it in a browser)", file.display());
-        }
         terminal::render(&rows, names, &style(&args))
     };
     let mut out = std::io::stdout().lock();

@@ -21,9 +21,15 @@ pub fn wrap(spans: &[Span], width: usize) -> Vec<Vec<Span>> {
                 || (chars[end - 1].0 == '(' && chars[end].0 != ')')
                 || chars[end].0 == '.'
         };
-        let end = (start + width / 2 + 1..=start + width)
-            .rev()
-            .find(|&end| fits(end))
+        let places = || {
+            (start + width / 2 + 1..=start + width)
+                .rev()
+                .filter(|&e| fits(e))
+        };
+        // A cut that would leave a scrap (`.` alone on a row) goes earlier if it can.
+        let end = places()
+            .find(|&end| chars.len() - end >= 4)
+            .or_else(|| places().next())
             .unwrap_or(start + width);
         pieces.push(spans_of(&chars[start..end]));
         start = end;
