@@ -1,26 +1,26 @@
 //! spinner-await: a port of Fluent Python's `spinner_await.py`.
 //!
-//! An async task animates `|/-\` until the supervisor cancels it.
-//! The same two async functions run on tokio or on async-std.
+//! An async task animates `|/-\` until the supervisor cancels it, on tokio or async-std.
 
-use std::fmt;
-use std::future::Future;
 use std::io::{self, IsTerminal, Write};
 use std::thread;
 use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use crossterm::cursor::{Hide, Show};
 use crossterm::execute;
 use crossterm::style::Print;
 use crossterm::terminal::{Clear, ClearType};
+
+mod runtime; // the plumbing: tokio or async-std, and how slow_function waits
+use runtime::{Mode, Runtime};
 
 /// The spinner's frames, drawn in turn forever.
 const FRAMES: &str = r"|/-\";
 /// Time between two frames, as in the book.
 const FRAME: Duration = Duration::from_millis(100);
 
-/// Spin a text cursor while a slow coroutine runs on the same thread.
+/// Spin a text cursor while a slow function runs.
 #[derive(Parser)]
 struct Args {
     /// How long the slow function takes, in seconds.
@@ -29,15 +29,9 @@ struct Args {
     /// Text shown next to the spinner.
     #[arg(long, default_value = "thinking!")]
     message: String,
-    /// Which library polls the futures.
-    #[arg(long, value_enum, default_value_t = Runtime::Tokio)]
-    runtime: Runtime,
-    /// Make slow_function block its thread instead of awaiting: the spinner freezes.
-    #[arg(long)]
-    blocking: bool,
-    /// With --blocking: run the blocking call on another thread and await it.
-    #[arg(long, requires = "blocking")]
-    offload: bool,
+    /// --runtime, --blocking, --offload: which library polls, how slow_function waits.
+    #[command(flatten)]
+    how: runtime::Choice,
 }
 
 /// Runs as a task: draws frames until the supervisor cancels it.
@@ -46,9 +40,8 @@ async fn spin(rt: Runtime, msg: String) {
     if !io::stdout().is_terminal() {
         return;
     }
-    // Cancelling drops this future at the `.await` where it waits: no
-    // CancelledError arrives to catch, and no code after the loop runs.
-    // So the line is cleared and the cursor shown by this guard's Drop.
+    // Cancelling drops this future where it awaits (no CancelledError, no code after
+    // the loop): this guard's Drop clears the line and shows the cursor again.
     let _status = StatusLine::start();
     for ch in FRAMES.chars().cycle() {
         // `\r` moves back to the start of the line, so each frame overwrites the last.
@@ -59,26 +52,25 @@ async fn spin(rt: Runtime, msg: String) {
     }
 }
 
-/// Pretends to do slow work; `mode` shows the right and the wrong way to wait.
+/// Pretends to do slow work; `mode` shows the right way to wait, the wrong one, and the fix.
 async fn slow_function(rt: Runtime, seconds: Duration, mode: Mode) -> u64 {
     match mode {
-        // While this future waits, the runtime polls the spinner.
-        Mode::Await => rt.sleep(seconds).await,
-        // No `.await`: the only thread is stuck here and the spinner never runs.
-        Mode::Blocking => thread::sleep(seconds),
-        // The fix: the blocking call runs on a thread kept for that, and we await it.
-        Mode::Offload => rt.spawn_blocking(move || thread::sleep(seconds)).await,
+        Mode::Await => rt.sleep(seconds).await, // meanwhile the runtime polls the spinner
+        Mode::Blocking => thread::sleep(seconds), // no `.await`: the only thread is stuck here
+        Mode::Offload => rt.spawn_blocking(move || thread::sleep(seconds)).await, // on another thread
     }
     42
 }
 
 async fn supervisor(rt: Runtime, args: Args) -> anyhow::Result<u64> {
+    let mode = args.how.mode();
     // Calling an async fn runs none of its body: it only builds a future.
-    let slow = slow_function(rt, args.seconds, args.mode());
+    let slow = slow_function(rt, args.seconds, mode);
     // Spawning makes a future a task, which the runtime polls on its own.
     let spinner = rt.spawn(spin(rt, args.message));
     // Printed before the spinner's first frame: the task waits for our next `.await`.
     writeln!(io::stdout(), "spinner object: {spinner:?}")?;
+    mode.explain(args.seconds); // --blocking, --offload: what the class will see, and why
     let result = slow.await;
     spinner.cancel().await;
     Ok(result)
@@ -87,110 +79,12 @@ async fn supervisor(rt: Runtime, args: Args) -> anyhow::Result<u64> {
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     restore_terminal_on_ctrl_c()?;
-    let rt = args.runtime;
-    // `supervisor(...)` does nothing yet: a future runs only when polled,
-    // and the runtime that polls it is a library we choose here.
+    let rt = args.how.runtime;
+    // `supervisor(...)` only builds a future; the runtime we chose polls it to the end.
     let result = rt.block_on(supervisor(rt, args))?;
     // writeln! rather than println!, which panics if stdout is closed (`| head -1`).
     writeln!(io::stdout(), "Answer: {result}")?;
     Ok(())
-}
-
-/// How slow_function waits: chosen by `--blocking` and `--offload`.
-#[derive(Clone, Copy)]
-enum Mode {
-    Await,
-    Blocking,
-    Offload,
-}
-
-impl Args {
-    fn mode(&self) -> Mode {
-        match (self.blocking, self.offload) {
-            (false, _) => Mode::Await,
-            (true, false) => Mode::Blocking,
-            (true, true) => Mode::Offload,
-        }
-    }
-}
-
-/// The two runtimes. Both poll our tasks on the current thread, like
-/// asyncio's event loop, so a blocking call freezes the spinner on either.
-#[derive(Clone, Copy, ValueEnum)]
-enum Runtime {
-    Tokio,
-    AsyncStd,
-}
-
-impl Runtime {
-    /// Runs `future` to the end on this thread, polling spawned tasks meanwhile.
-    fn block_on<T>(self, future: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
-        match self {
-            Runtime::Tokio => tokio::runtime::Builder::new_current_thread()
-                .enable_time()
-                .build()?
-                .block_on(future),
-            Runtime::AsyncStd => async_std::task::block_on(future),
-        }
-    }
-
-    /// Starts `future` as a task on this thread.
-    fn spawn(self, future: impl Future<Output = ()> + Send + 'static) -> Task {
-        match self {
-            // On a current-thread runtime the task is queued on this thread.
-            Runtime::Tokio => Task::Tokio(tokio::spawn(future)),
-            // `async_std::task::spawn` would hand it to a pool of worker threads.
-            Runtime::AsyncStd => Task::AsyncStd(async_std::task::spawn_local(future)),
-        }
-    }
-
-    /// Sleeps without blocking the thread: only the runtime's timer can wake us.
-    async fn sleep(self, period: Duration) {
-        match self {
-            Runtime::Tokio => tokio::time::sleep(period).await,
-            Runtime::AsyncStd => async_std::task::sleep(period).await,
-        }
-    }
-
-    /// Runs a blocking call on the runtime's pool of blocking threads.
-    async fn spawn_blocking(self, call: impl FnOnce() + Send + 'static) {
-        match self {
-            // Err only if `call` panicked, and sleeping does not.
-            Runtime::Tokio => tokio::task::spawn_blocking(call).await.unwrap_or(()),
-            Runtime::AsyncStd => async_std::task::spawn_blocking(call).await,
-        }
-    }
-}
-
-/// A handle to a spawned task; each runtime has its own type.
-enum Task {
-    Tokio(tokio::task::JoinHandle<()>),
-    AsyncStd(async_std::task::JoinHandle<()>),
-}
-
-impl Task {
-    /// Stops the task: its future is dropped where it waits, running its Drops.
-    async fn cancel(self) {
-        match self {
-            Task::Tokio(handle) => {
-                handle.abort();
-                // Returns once the task is gone; Err(cancelled) is what we asked for.
-                let _ = handle.await;
-            }
-            Task::AsyncStd(handle) => {
-                handle.cancel().await;
-            }
-        }
-    }
-}
-
-impl fmt::Debug for Task {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Task::Tokio(handle) => handle.fmt(f),
-            Task::AsyncStd(handle) => handle.task().fmt(f),
-        }
-    }
 }
 
 /// Hides the cursor while it lives; clears the status line and shows the

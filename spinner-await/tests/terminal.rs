@@ -83,6 +83,19 @@ fn blocking_freezes_the_spinner_and_offload_fixes_it() {
             assert_eq!(run.exit_code, 0, "{rt}: {:?}", run.output);
             assert!(run.output.contains("Answer: 42"), "{rt}: {:?}", run.output);
         }
+        // One line tells the class what it is about to see, before the freeze.
+        assert!(
+            blocking.output.contains(
+                "Spinner frozen for 1 s: thread::sleep holds the event loop's only thread."
+            ),
+            "{rt}: {:?}",
+            blocking.output
+        );
+        assert!(
+            offload.output.contains("Spinner keeps turning"),
+            "{rt}: {:?}",
+            offload.output
+        );
         let frozen = count_frames(&blocking.output, "thinking!");
         let spinning = count_frames(&offload.output, "thinking!");
         assert!(frozen <= 1, "{rt}: {frozen} frames while blocked");

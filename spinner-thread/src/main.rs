@@ -19,7 +19,7 @@ const FRAMES: &str = r"|/-\";
 /// Time between two frames, as in the book.
 const FRAME: Duration = Duration::from_millis(100);
 
-/// Spin a text cursor while a slow function runs on the main thread.
+/// Spin a text cursor while a slow function runs.
 #[derive(Parser)]
 struct Args {
     /// How long the slow function takes, in seconds.
@@ -42,8 +42,7 @@ fn spin(msg: String, done: mpsc::Receiver<()>) {
         // `\r` moves back to the start of the line, so each frame overwrites the last.
         // Errors are ignored here and below: a spinner has nobody to report them to.
         let _ = execute!(io::stdout(), Print(format!("\r{ch} {msg}")));
-        // Like Python's `done.wait(.1)`: sleep one frame, but wake at once
-        // when a message arrives (or the sender is dropped).
+        // Python's `done.wait(.1)`: sleep one frame, or wake at once when told to stop.
         if done.recv_timeout(FRAME) != Err(RecvTimeoutError::Timeout) {
             break;
         }
@@ -58,9 +57,8 @@ fn slow_function(seconds: Duration) -> u64 {
 }
 
 fn supervisor(args: Args) -> anyhow::Result<u64> {
-    // The "Signal" of the book, as a channel rather than an AtomicBool:
-    // a flag could only be checked after each sleep, so stopping would lag
-    // up to a frame; `recv_timeout` sleeps and wakes as soon as we send.
+    // The book's `Event`, as a channel: `recv_timeout` sleeps one frame but wakes as soon
+    // as we send (an AtomicBool could only be checked after each sleep).
     let (done, done_rx) = mpsc::channel();
     // Hold stdout while starting the thread, so our line comes before its first frame.
     let mut out = io::stdout().lock();

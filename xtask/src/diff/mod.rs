@@ -1,0 +1,174 @@
+//! `cargo xtask diff A B`: what differs between two implementations' `src/main.rs`, made for a
+//! projector. Each file is cut into items (a function with the comments above it, the imports,
+//! a const...), items are paired by name (`fn get_flag` faces `async fn get_flag`), each pair is
+//! diffed line by line, and within facing lines the changed words are highlighted.
+//!
+//! - `items`: cutting a file into items, pairing them;
+//! - `rows`: the rows to draw (line diff, facing lines, changed words, folding);
+//! - `wrap`: long lines wrapped inside their column;
+//! - `terminal`, `html`: the two renderings.
+
+mod html;
+mod items;
+mod rows;
+mod terminal;
+mod wrap;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::ValueEnum;
+
+use terminal::{SIDE_BY_SIDE_MIN_WIDTH, Style};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The old side, e.g. flags-seq
+    a: String,
+    /// The new side, e.g. flags-tokio
+    b: String,
+    /// Columns to fit in [default: the terminal's width, else $COLUMNS, else 80]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
+    width: Option<u16>,
+    /// Colour the output: auto = only when stdout is a terminal (and NO_COLOR is unset)
+    #[arg(long, value_enum, default_value = "auto")]
+    color: Color,
+    /// Two columns, A on the left (the default from 100 columns on)
+    #[arg(long, conflicts_with = "stacked")]
+    side_by_side: bool,
+    /// One column, each changed line of A just above its counterpart in B (the default below
+    /// 100 columns)
+    #[arg(long, visible_alias = "unified")]
+    stacked: bool,
+    /// Unchanged lines shown around each change
+    #[arg(long, value_name = "LINES", default_value_t = 3)]
+    context: usize,
+    /// Hide comment lines (`//`, `///`, `//!`): only the code
+    #[arg(long)]
+    no_comments: bool,
+    /// Also write the diff as one self-contained HTML page (side by side) to FILE
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The crates whose `src/main.rs` can be compared: every workspace member with one, except the
+/// test server and this tool, which are no implementations of the talk's programs.
+pub fn known_crates() -> Vec<String> {
+    let root = crate::workspace_root();
+    let mut names: Vec<String> = std::fs::read_dir(&root)
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .filter(|entry| {
+                    entry.path().join("src/main.rs").is_file()
+                        && entry.path().join("Cargo.toml").is_file()
+                })
+                .filter_map(|entry| entry.file_name().into_string().ok())
+                .filter(|name| name != "xtask" && name != "flags-server")
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let known = known_crates();
+    for name in [&args.a, &args.b] {
+        if !known.contains(name) {
+            eprintln!(
+                "error: unknown implementation {name:?}; known ones: {}",
+                known.join(", ")
+            );
+            eprintln!(
+                "usage: cargo xtask diff A B   (e.g. cargo xtask diff flags-seq flags-tokio)"
+            );
+            return Ok(ExitCode::from(2));
+        }
+    }
+    let names = (
+        format!("{}/src/main.rs", args.a),
+        format!("{}/src/main.rs", args.b),
+    );
+    let names = (names.0.as_str(), names.1.as_str());
+    let (old, new) = (read(&args.a)?, read(&args.b)?);
+    let same = old == new;
+    let (old, new) = (items::split(&old), items::split(&new));
+    let pairs = items::pair(&old, &new);
+    let rows = rows::build(&pairs, !args.no_comments, args.context);
+    if let Some(file) = &args.html {
+        std::fs::write(file, html::render(&rows, names))
+            .with_context(|| format!("cannot write {}", file.display()))?;
+        eprintln!("wrote {} (open it in a browser)", file.display());
+    }
+    let text = if same {
+        format!("{} and {}: no difference.\n", names.0, names.1)
+    } else {
+        terminal::render(&rows, names, &style(&args))
+    };
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read(name: &str) -> anyhow::Result<String> {
+    let path = crate::workspace_root().join(name).join("src/main.rs");
+    std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", shown(&path)))
+}
+
+/// A path as the user knows it: relative to the workspace.
+fn shown(path: &Path) -> String {
+    let root = crate::workspace_root();
+    path.strip_prefix(&root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// Width, layout and colour from the options, the terminal and the environment.
+fn style(args: &Args) -> Style {
+    let tty = std::io::stdout().is_terminal();
+    let width = args
+        .width
+        .map(usize::from)
+        .unwrap_or_else(|| terminal_width(tty));
+    Style {
+        width,
+        side_by_side: args.side_by_side || (!args.stacked && width >= SIDE_BY_SIDE_MIN_WIDTH),
+        color: match args.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => tty && std::env::var_os("NO_COLOR").is_none(),
+        },
+    }
+}
+
+/// Columns of the terminal: its size when stdout is one, else `COLUMNS`, else the size of the
+/// terminal we run in (piped into `less -R`), else 80.
+fn terminal_width(tty: bool) -> usize {
+    let size = || {
+        crossterm::terminal::size()
+            .ok()
+            .map(|(cols, _)| usize::from(cols))
+    };
+    let columns = || {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse().ok())
+    };
+    let width = if tty {
+        size().or_else(columns)
+    } else {
+        columns().or_else(size)
+    };
+    width.filter(|&w| w > 0).unwrap_or(80).max(40)
+}

@@ -1,0 +1,358 @@
+//! The rows both renderings draw: each paired item diffed line by line, similar lines facing
+//! each other with their changed words marked, long runs of unchanged lines folded.
+
+use similar::{Algorithm, DiffOp, capture_diff_slices};
+
+use super::items::{Item, Line, Pair};
+
+/// A piece of a line; `changed` marks the words that differ from the facing line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub text: String,
+    pub changed: bool,
+}
+
+/// One side of a row: a line number and the line's text in spans.
+#[derive(Clone, Debug)]
+pub struct Cell {
+    pub no: usize,
+    pub spans: Vec<Span>,
+}
+
+impl Cell {
+    fn plain(line: &Line) -> Cell {
+        Cell {
+            no: line.no,
+            spans: vec![Span {
+                text: line.text.clone(),
+                changed: false,
+            }],
+        }
+    }
+
+    #[cfg(test)]
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|s| s.text.as_str()).collect()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// The same on both sides.
+    Same,
+    /// Similar lines facing each other, the differing words marked.
+    Changed,
+    /// Only in the old file.
+    Old,
+    /// Only in the new file.
+    New,
+}
+
+#[derive(Debug)]
+pub enum Row {
+    Line {
+        mark: Mark,
+        left: Option<Cell>,
+        right: Option<Cell>,
+    },
+    /// This many unchanged lines not shown.
+    Folded(usize),
+}
+
+/// How alike two lines must be (share of their tokens) to face each other.
+const MIN_SIMILARITY: f32 = 0.4;
+
+/// Every row, in the order of the pairs; unchanged runs longer than twice `context` folded.
+pub fn build(pairs: &[Pair<'_>], comments: bool, context: usize) -> Vec<Row> {
+    let lines = |item: Option<&Item>| -> Vec<Line> {
+        item.map(|item| {
+            item.lines
+                .iter()
+                .filter(|l| comments || !l.is_comment())
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let mut rows = Vec::new();
+    for (old, new) in pairs {
+        diff_item(&lines(*old), &lines(*new), &mut rows);
+    }
+    fold(rows, context)
+}
+
+/// Rows for one pair of items.
+fn diff_item(old: &[Line], new: &[Line], rows: &mut Vec<Row>) {
+    let a: Vec<&str> = old.iter().map(|l| l.text.as_str()).collect();
+    let b: Vec<&str> = new.iter().map(|l| l.text.as_str()).collect();
+    for op in capture_diff_slices(Algorithm::Patience, &a, &b) {
+        let (o, n) = (op.old_range(), op.new_range());
+        match op {
+            DiffOp::Equal { .. } => {
+                for (x, y) in old[o].iter().zip(&new[n]) {
+                    rows.push(Row::Line {
+                        mark: Mark::Same,
+                        left: Some(Cell::plain(x)),
+                        right: Some(Cell::plain(y)),
+                    });
+                }
+            }
+            _ => align(&old[o], &new[n], rows),
+        }
+    }
+}
+
+/// Lines replaced by others: the most alike face each other, the rest stand alone, in order.
+fn align(old: &[Line], new: &[Line], rows: &mut Vec<Row>) {
+    let (n, m) = (old.len(), new.len());
+    let (ta, tb) = (words_of(old), words_of(new));
+    let sim: Vec<Vec<f32>> = ta
+        .iter()
+        .map(|x| tb.iter().map(|y| similarity(x, y)).collect())
+        .collect();
+    // Best total similarity of lines facing each other, keeping both orders (like an LCS).
+    let mut best = vec![vec![0f32; m + 1]; n + 1];
+    for i in 1..=n {
+        for j in 1..=m {
+            let mut score = best[i - 1][j].max(best[i][j - 1]);
+            if sim[i - 1][j - 1] >= MIN_SIMILARITY {
+                score = score.max(best[i - 1][j - 1] + sim[i - 1][j - 1]);
+            }
+            best[i][j] = score;
+        }
+    }
+    let mut matched = Vec::new();
+    let (mut i, mut j) = (n, m);
+    while i > 0 && j > 0 {
+        if sim[i - 1][j - 1] >= MIN_SIMILARITY
+            && best[i][j] == best[i - 1][j - 1] + sim[i - 1][j - 1]
+        {
+            matched.push((i - 1, j - 1));
+            i -= 1;
+            j -= 1;
+        } else if best[i][j] == best[i - 1][j] {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
+    }
+    matched.reverse();
+    let (mut i, mut j) = (0, 0);
+    for (mi, mj) in matched.into_iter().chain([(n, m)]) {
+        for line in &old[i..mi] {
+            rows.push(Row::Line {
+                mark: Mark::Old,
+                left: Some(Cell::plain(line)),
+                right: None,
+            });
+        }
+        for line in &new[j..mj] {
+            rows.push(Row::Line {
+                mark: Mark::New,
+                left: None,
+                right: Some(Cell::plain(line)),
+            });
+        }
+        if mi < n && mj < m {
+            let (left, right) = words(&old[mi], &new[mj]);
+            rows.push(Row::Line {
+                mark: Mark::Changed,
+                left: Some(left),
+                right: Some(right),
+            });
+        }
+        (i, j) = (mi + 1, mj + 1);
+    }
+}
+
+/// Each line's words (punctuation only for a line without any): what makes two lines alike.
+fn words_of(lines: &[Line]) -> Vec<Vec<&str>> {
+    lines
+        .iter()
+        .map(|l| {
+            let all: Vec<&str> = tokens(&l.text)
+                .into_iter()
+                .filter(|t| !t.trim().is_empty())
+                .collect();
+            let words: Vec<&str> = all
+                .iter()
+                .copied()
+                .filter(|t| t.chars().any(char::is_alphanumeric))
+                .collect();
+            if words.is_empty() { all } else { words }
+        })
+        .collect()
+}
+
+/// Share of tokens two lines have in common, from 0 to 1.
+fn similarity(a: &[&str], b: &[&str]) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let common: usize = capture_diff_slices(Algorithm::Myers, a, b)
+        .iter()
+        .filter_map(|op| match op {
+            DiffOp::Equal { len, .. } => Some(*len),
+            _ => None,
+        })
+        .sum();
+    2.0 * common as f32 / (a.len() + b.len()) as f32
+}
+
+/// Words, runs of spaces, and each punctuation mark on its own: `.await?` is `.`, `await`, `?`.
+pub fn tokens(text: &str) -> Vec<&str> {
+    let class = |c: char| {
+        if c.is_alphanumeric() || c == '_' {
+            0
+        } else if c.is_whitespace() {
+            1
+        } else {
+            2
+        }
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut prev: Option<u8> = None;
+    for (at, c) in text.char_indices() {
+        let k = class(c);
+        if prev.is_some_and(|p| p != k || k == 2) {
+            out.push(&text[start..at]);
+            start = at;
+        }
+        prev = Some(k);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// Two facing lines cut into spans, the tokens found on one side only marked changed.
+fn words(old: &Line, new: &Line) -> (Cell, Cell) {
+    let (a, b) = (tokens(&old.text), tokens(&new.text));
+    let mut left = Vec::new();
+    let mut right = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
+        let (o, n) = (op.old_range(), op.new_range());
+        let equal = matches!(op, DiffOp::Equal { .. });
+        push(&mut left, &a[o], !equal);
+        push(&mut right, &b[n], !equal);
+    }
+    (
+        Cell {
+            no: old.no,
+            spans: tidy(left),
+        },
+        Cell {
+            no: new.no,
+            spans: tidy(right),
+        },
+    )
+}
+
+fn push(spans: &mut Vec<Span>, toks: &[&str], changed: bool) {
+    for tok in toks {
+        spans.push(Span {
+            text: (*tok).to_string(),
+            changed,
+        });
+    }
+}
+
+/// Joins neighbours of the same kind; a lone space between two changed words counts as changed,
+/// so `async fn` reads as one mark rather than two.
+fn tidy(spans: Vec<Span>) -> Vec<Span> {
+    let mut spans = spans;
+    for k in 1..spans.len().saturating_sub(1) {
+        if !spans[k].changed
+            && spans[k].text.trim().is_empty()
+            && spans[k - 1].changed
+            && spans[k + 1].changed
+        {
+            spans[k].changed = true;
+        }
+    }
+    let mut out: Vec<Span> = Vec::new();
+    for span in spans {
+        match out.last_mut() {
+            Some(last) if last.changed == span.changed => last.text += &span.text,
+            _ => out.push(span),
+        }
+    }
+    out
+}
+
+/// Folds runs of unchanged rows, keeping `context` rows next to each change.
+fn fold(rows: Vec<Row>, context: usize) -> Vec<Row> {
+    let same = |row: &Row| {
+        matches!(
+            row,
+            Row::Line {
+                mark: Mark::Same,
+                ..
+            }
+        )
+    };
+    let n = rows.len();
+    let mut keep = vec![false; n];
+    for (i, row) in rows.iter().enumerate() {
+        if !same(row) {
+            let from = i.saturating_sub(context);
+            let to = (i + context + 1).min(n);
+            keep[from..to].iter_mut().for_each(|k| *k = true);
+        }
+    }
+    let mut out = Vec::new();
+    let mut hidden = 0;
+    for (row, keep) in rows.into_iter().zip(keep) {
+        if keep {
+            if hidden > 0 {
+                out.push(Row::Folded(hidden));
+                hidden = 0;
+            }
+            out.push(row);
+        } else {
+            hidden += 1;
+        }
+    }
+    if hidden > 0 {
+        out.push(Row::Folded(hidden));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_split_punctuation() {
+        assert_eq!(
+            tokens("x.send().await?;"),
+            ["x", ".", "send", "(", ")", ".", "await", "?", ";"]
+        );
+        assert_eq!(tokens("  let a"), ["  ", "let", " ", "a"]);
+    }
+
+    #[test]
+    fn changed_words_are_marked() {
+        let line = |text: &str| Line {
+            no: 1,
+            text: text.into(),
+        };
+        let (left, right) = words(
+            &line("fn get(a: &Agent) {"),
+            &line("async fn get(a: &Client) {"),
+        );
+        let changed = |c: &Cell| -> Vec<String> {
+            c.spans
+                .iter()
+                .filter(|s| s.changed)
+                .map(|s| s.text.clone())
+                .collect()
+        };
+        assert_eq!(changed(&left), ["Agent"]);
+        assert_eq!(changed(&right), ["async ", "Client"]);
+        assert_eq!(right.text(), "async fn get(a: &Client) {");
+    }
+}
