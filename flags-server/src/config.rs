@@ -371,7 +371,10 @@ mod tests {
     #[test]
     fn faults_parse() {
         let r = parse_faults("reset=0.05,truncate=0.05, stall=0.02,slow=0.1").unwrap();
-        assert_eq!((r.reset, r.truncate, r.stall, r.slow), (0.05, 0.05, 0.02, 0.1));
+        assert_eq!(
+            (r.reset, r.truncate, r.stall, r.slow),
+            (0.05, 0.05, 0.02, 0.1)
+        );
         assert_eq!(parse_faults("truncate=1").unwrap().truncate, 1.0);
         assert!(parse_faults("").unwrap().is_zero());
         for bad in [

@@ -85,7 +85,12 @@ pub(crate) struct Dice {
 }
 
 impl Dice {
-    pub(crate) fn new(delay: (f64, f64), error_rate: f64, rates: FaultRates, seed: Option<u64>) -> Dice {
+    pub(crate) fn new(
+        delay: (f64, f64),
+        error_rate: f64,
+        rates: FaultRates,
+        seed: Option<u64>,
+    ) -> Dice {
         Dice {
             delay,
             error_rate,

@@ -136,11 +136,23 @@ fn stats_endpoint(state: &State, method: &Method, path: &str) -> Response<Body> 
             let body = serde_json::to_vec(&state.stats()).unwrap_or_default();
             let len = HeaderValue::from(body.len());
             let head = method == Method::HEAD;
-            respond(StatusCode::OK, "application/json", Bytes::from(body), len, head)
+            respond(
+                StatusCode::OK,
+                "application/json",
+                Bytes::from(body),
+                len,
+                head,
+            )
         }
         (&Method::DELETE, "/_stats") | (&Method::POST, "/_stats/reset") => {
             state.reset();
-            respond(StatusCode::NO_CONTENT, TEXT, Bytes::new(), HeaderValue::from(0), false)
+            respond(
+                StatusCode::NO_CONTENT,
+                TEXT,
+                Bytes::new(),
+                HeaderValue::from(0),
+                false,
+            )
         }
         _ => plain(StatusCode::METHOD_NOT_ALLOWED, false),
     }
