@@ -34,6 +34,7 @@ mod limits;
 mod render;
 mod routes;
 mod server;
+mod shapes;
 mod state;
 mod stats;
 mod table;
