@@ -24,6 +24,8 @@
 //! - `body.rs`: the body of an answer, from memory or streamed from disk, maybe faulty;
 //! - `state.rs` and `stats.rs`: what connections share, and what `/_stats` shows.
 
+#![warn(missing_docs)]
+
 mod body;
 mod config;
 mod conn;
