@@ -84,6 +84,37 @@ fn a_client_that_reads_nothing_is_dropped_and_its_slot_reused() {
     assert!(read.is_err() || got.len() < 64 << 20, "{read:?}");
 }
 
+#[test]
+fn a_client_that_pipelines_and_never_reads_is_dropped() {
+    let mut config = Config::new(Profile::Local);
+    config.max_connections = 1;
+    config.send_timeout = Duration::from_millis(300);
+    let server = start(config).expect("server starts");
+    let host_port = server.addr().to_string();
+    // Thousands of requests in a row, none of the answers read: once the socket buffers are
+    // full, the server's writes wait. The writer stops when the server closes the connection.
+    let mut greedy = TcpStream::connect(&host_port).expect("connect");
+    let writer = std::thread::spawn(move || {
+        let request = b"GET /flags/br/br.gif HTTP/1.1\r\nHost: x\r\n\r\n";
+        greedy
+            .set_write_timeout(Some(Duration::from_secs(30)))
+            .expect("timeout");
+        for _ in 0..200_000 {
+            if let Err(e) = greedy.write_all(request) {
+                // Closed by the server, not merely blocked until our own timeout.
+                return !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut);
+            }
+        }
+        false
+    });
+    assert_eq!(wait_status(&host_port, "/flags/jp/jp.gif", 200), Some(200));
+    assert_eq!(stats(&server).send_timeouts, 1);
+    assert!(
+        writer.join().expect("join"),
+        "the connection was never closed"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn clients_over_the_open_files_limit_are_refused_not_left_hanging() {
