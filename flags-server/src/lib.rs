@@ -11,174 +11,41 @@
 //! println!("{}/br/br.gif", server.base_url()); // http://127.0.0.1:PORT/flags/br/br.gif
 //! # Ok::<(), std::io::Error>(())
 //! ```
+//!
+//! The modules, in the order a request meets them:
+//! - `config.rs`: profiles, [`Config`], the parsers and checks of every option;
+//! - `server.rs`: the accept loop, [`serve`], [`start`] and [`ServerHandle`];
+//! - `limits.rs`: how many connections the open-files limit allows;
+//! - `conn.rs`: a client's socket as hyper sees it (send timeout, close with an RST);
+//! - `handler.rs`: one request in, one answer out;
+//! - `faults.rs`: the dice that draw each GET's delay, 418 and fault;
+//! - `routes.rs`: what a path names (a built-in flag, or a file under `--root`);
+//! - `flags.rs`: the countries and the one cache of encoded flags (`table.rs`, `render.rs`);
+//! - `body.rs`: the body of an answer, from memory or streamed from disk, maybe faulty;
+//! - `state.rs` and `stats.rs`: what connections share, and what `/_stats` shows.
 
+#![warn(missing_docs)]
+
+mod body;
+mod config;
+mod conn;
 mod faults;
+mod flags;
+mod handler;
+mod limits;
 mod render;
+mod routes;
 mod server;
+mod shapes;
+mod state;
+mod stats;
 mod table;
 
-use std::sync::LazyLock;
-
-use bytes::Bytes;
-
-pub use faults::{FaultCounts, FaultRates, parse_faults};
-pub use server::{
-    Config, ConfigError, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DelayStats, Faults,
-    Profile, ServerHandle, Stats, parse_delay, parse_error_rate, serve, start,
+pub use config::{
+    Config, ConfigError, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SEND_TIMEOUT,
+    FaultRates, Profile, parse_delay, parse_error_rate, parse_faults, parse_timeout,
 };
-
-/// One country of the 194: the fields of its `metadata.json` and its flag design.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Country {
-    /// Upper-case ISO 3166 code, e.g. "BR".
-    pub iso_cc: &'static str,
-    /// Top-level domain, e.g. ".br" (".uk" for GB).
-    pub tld_cc: &'static str,
-    /// English short name, e.g. "Brazil".
-    pub country: &'static str,
-    /// The simplified design in the language described in `table.rs`.
-    pub design: &'static str,
-    /// Height : width of the flag.
-    ratio: (u16, u16),
-}
-
-impl Country {
-    /// The `metadata.json` body, with the book's three keys.
-    pub fn metadata_json(&self) -> String {
-        #[derive(serde::Serialize)]
-        struct Metadata<'a> {
-            tld_cc: &'a str,
-            iso_cc: &'a str,
-            country: &'a str,
-        }
-        let m = Metadata {
-            tld_cc: self.tld_cc,
-            iso_cc: self.iso_cc,
-            country: self.country,
-        };
-        serde_json::to_string(&m).unwrap_or_default()
-    }
-}
-
-static COUNTRIES: LazyLock<Vec<Country>> = LazyLock::new(|| {
-    let mut all: Vec<Country> = table::TABLE.lines().filter_map(parse_line).collect();
-    all.sort_by_key(|c| c.iso_cc);
-    all
-});
-
-/// Reads one table line: `CC .tld H:W Name = design`.
-fn parse_line(line: &'static str) -> Option<Country> {
-    let (head, design) = line.split_once('=')?;
-    let mut it = head.splitn(4, ' ');
-    let iso_cc = it.next()?;
-    let tld_cc = it.next()?;
-    let (h, w) = it.next()?.split_once(':')?;
-    Some(Country {
-        iso_cc,
-        tld_cc,
-        country: it.next()?.trim(),
-        design: design.trim(),
-        ratio: (h.parse().ok()?, w.parse().ok()?),
-    })
-}
-
-/// The 194 countries, sorted by code.
-pub fn countries() -> &'static [Country] {
-    &COUNTRIES
-}
-
-/// Position of a code in [`countries`], ignoring case (without allocating: it runs on
-/// every request).
-pub(crate) fn index_of(cc: &str) -> Option<usize> {
-    let &[a, b] = cc.as_bytes() else {
-        return None;
-    };
-    let upper = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
-    COUNTRIES
-        .binary_search_by(|c| c.iso_cc.as_bytes().cmp(&upper[..]))
-        .ok()
-}
-
-/// The country with this two-letter code, ignoring case.
-pub fn country(cc: &str) -> Option<&'static Country> {
-    index_of(cc).map(|i| &COUNTRIES[i])
-}
-
-/// Every flag GIF and metadata body, encoded once per process on first use.
-struct Encoded {
-    gif: Bytes,
-    json: Bytes,
-}
-
-static ENCODED: LazyLock<Vec<Encoded>> = LazyLock::new(|| {
-    COUNTRIES
-        .iter()
-        .map(|c| Encoded {
-            gif: Bytes::from(render::gif(c.design, c.ratio)),
-            json: Bytes::from(c.metadata_json()),
-        })
-        .collect()
-});
-
-/// Encodes the built-in flags now, so the first request does not pay for it.
-pub fn warm_up() {
-    LazyLock::force(&ENCODED);
-    server::warm_up();
-}
-
-/// The built-in GIF for this code (the bytes the server sends), ignoring case.
-pub fn flag_gif(cc: &str) -> Option<Bytes> {
-    index_of(cc).map(|i| ENCODED[i].gif.clone())
-}
-
-/// The built-in `metadata.json` body for this code, ignoring case.
-pub fn metadata_json(cc: &str) -> Option<Bytes> {
-    index_of(cc).map(|i| ENCODED[i].json.clone())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const CODES: &str = "AD AE AF AG AL AM AO AR AT AU AZ BA BB BD BE BF BG BH BI BJ BN BO BR BS BT BW BY BZ \
-        CA CD CF CG CH CI CL CM CN CO CR CU CV CY CZ DE DJ DK DM DZ EC EE EG ER ES ET FI FJ FM FR GA GB GD GE \
-        GH GM GN GQ GR GT GW GY HN HR HT HU ID IE IL IN IQ IR IS IT JM JO JP KE KG KH KI KM KN KP KR KW KZ LA \
-        LB LC LI LK LR LS LT LU LV LY MA MC MD ME MG MH MK ML MM MN MR MT MU MV MW MX MY MZ NA NE NG NI NL NO \
-        NP NR NZ OM PA PE PG PH PK PL PT PW PY QA RO RS RU RW SA SB SC SD SE SG SI SK SL SM SN SO SR SS ST SV \
-        SY SZ TD TG TH TJ TL TM TN TO TR TT TV TW TZ UA UG US UY UZ VA VC VE VN VU WS YE ZA ZM ZW";
-
-    #[test]
-    fn table_has_exactly_the_194_codes() {
-        let got: Vec<&str> = countries().iter().map(|c| c.iso_cc).collect();
-        let want: Vec<&str> = CODES.split_whitespace().collect();
-        assert_eq!(got, want);
-        for c in countries() {
-            let tld = if c.iso_cc == "GB" {
-                ".uk".to_string()
-            } else {
-                format!(".{}", c.iso_cc.to_lowercase())
-            };
-            assert_eq!(c.tld_cc, tld);
-            assert!(!c.country.is_empty());
-        }
-    }
-
-    #[test]
-    fn lookup_ignores_case() {
-        assert_eq!(country("br").map(|c| c.country), Some("Brazil"));
-        assert_eq!(country("Gb").map(|c| c.tld_cc), Some(".uk"));
-        assert!(country("xx").is_none());
-        assert!(country("bra").is_none());
-        assert!(country("").is_none());
-    }
-
-    #[test]
-    fn metadata_has_the_book_keys() {
-        let v: serde_json::Value =
-            serde_json::from_str(&country("BR").unwrap().metadata_json()).unwrap();
-        assert_eq!(
-            v,
-            serde_json::json!({"tld_cc": ".br", "iso_cc": "BR", "country": "Brazil"})
-        );
-    }
-}
+pub use flags::{Country, countries, country, flag_gif, metadata_json, warm_up};
+pub use limits::{ConnectionLimit, connection_limit};
+pub use server::{ServerHandle, serve, start};
+pub use stats::{DelayStats, FaultCounts, Faults, Settings, Stats};

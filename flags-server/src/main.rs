@@ -6,9 +6,13 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use std::process::ExitCode;
+
 use anyhow::Context;
-use clap::{CommandFactory, Parser, error::ErrorKind};
-use flags_server::{Config, FaultRates, Profile, parse_delay, parse_error_rate, parse_faults};
+use clap::Parser;
+use flags_server::{
+    Config, FaultRates, Profile, parse_delay, parse_error_rate, parse_faults, parse_timeout,
+};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -52,22 +56,23 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = flags_server::DEFAULT_MAX_CONNECTIONS,
           value_parser = parse_max_connections)]
     max_connections: usize,
-    /// Seconds a client may take to send its request headers
-    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
+    /// Seconds a client may take to send its request headers (0.001 to 3600)
+    #[arg(long, value_name = "SECS", default_value = "10",
+          value_parser = |s: &str| parse_timeout("header timeout", s))]
     header_timeout: Duration,
+    /// Seconds a client may read nothing of its answers before it is disconnected (0.001 to 3600)
+    #[arg(long, value_name = "SECS", default_value = "10",
+          value_parser = |s: &str| parse_timeout("send timeout", s))]
+    send_timeout: Duration,
+    /// Print one line per request on stderr: time, profile, method, path, status, delay or fault
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 fn parse_max_connections(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
         Ok(n) if n > 0 => Ok(n),
         _ => Err(format!("expected a whole number of at least 1, got {s:?}")),
-    }
-}
-
-fn parse_timeout(s: &str) -> Result<Duration, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v > 0.0 && v <= 3600.0 => Ok(Duration::from_secs_f64(v)),
-        _ => Err(format!("expected seconds from 0 to 3600, got {s:?}")),
     }
 }
 
@@ -88,64 +93,75 @@ fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
     socket.listen(4096)
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
-    if let Some(root) = &args.root
-        && !root.is_dir()
-    {
-        Args::command()
-            .error(
-                ErrorKind::ValueValidation,
-                format!("--root {}: not a directory", root.display()),
-            )
-            .exit();
-    }
-    let profile = args.profile;
-    let mut config = Config::new(profile);
+/// The configuration the arguments ask for.
+fn config(args: Args) -> Config {
+    let mut config = Config::new(args.profile);
     config.delay = args.delay;
     config.error_rate = args.error_rate;
     config.faults = args.faults;
     config.seed = args.seed;
     config.root = args.root;
     config.bind = args.bind;
-    config.port = args.port.unwrap_or(profile.default_port());
+    config.port = args.port.unwrap_or(args.profile.default_port());
     config.max_connections = args.max_connections;
     config.header_timeout = args.header_timeout;
-    // Each connection is a file descriptor: allow as many as the hard limit lets us.
-    let _ = rlimit::increase_nofile_limit(u64::MAX);
-    if config.root.is_none() {
-        flags_server::warm_up();
-    }
-    let addr = SocketAddr::new(config.bind, config.port);
-    let listener = listen(addr).with_context(|| format!("cannot listen on {addr}"))?;
-    let addr = listener.local_addr()?;
-    println!("http://{addr}/flags");
-    let (min, max) = config.delay.unwrap_or(profile.default_delay());
-    let f = config.faults.unwrap_or(profile.default_faults());
-    eprintln!(
-        "{} server, {} flags, delay {:.3}..{:.3} s, error rate {}, faults reset={},truncate={},stall={},slow={}, seed {}; stats at http://{addr}/_stats; Ctrl-C stops",
-        profile.label(),
-        config
-            .root
-            .as_ref()
-            .map_or("built-in".to_string(), |r| r.display().to_string()),
+    config.send_timeout = args.send_timeout;
+    config.log_requests = args.verbose;
+    config
+}
+
+/// The settings in one line, for stderr.
+fn summary(config: &Config, addr: SocketAddr, max_connections: usize) -> String {
+    let (min, max) = config.effective_delay();
+    let f = config.effective_faults();
+    let flags = config
+        .root
+        .as_ref()
+        .map_or("built-in".to_string(), |r| r.display().to_string());
+    let seed = config
+        .seed
+        .map_or("from the clock".to_string(), |s| s.to_string());
+    format!(
+        "{} server, {flags} flags, delay {:.3}..{:.3} s, error rate {}, faults reset={},truncate={},stall={},slow={}, seed {seed}, at most {max_connections} connections; stats at http://{addr}/_stats; Ctrl-C stops",
+        config.profile.label(),
         min.as_secs_f64(),
         max.as_secs_f64(),
-        config.error_rate.unwrap_or(profile.default_error_rate()),
+        config.effective_error_rate(),
         f.reset,
         f.truncate,
         f.stall,
         f.slow,
-        config
-            .seed
-            .map_or("from the clock".to_string(), |s| s.to_string()),
-    );
+    )
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<ExitCode> {
+    let mut config = config(Args::parse());
+    // Every value is checked before anything is bound or printed on stdout.
+    if let Err(e) = config.validate() {
+        eprintln!("error: {e}");
+        return Ok(ExitCode::from(2));
+    }
+    let limit = flags_server::connection_limit(&config);
+    if let Some(note) = limit.note() {
+        eprintln!("{note}");
+    }
+    config.max_connections = limit.effective;
+    let addr = SocketAddr::new(config.bind, config.port);
+    let listener = listen(addr).with_context(|| format!("cannot listen on {addr}"))?;
+    let addr = listener.local_addr()?;
+    println!("http://{addr}/flags");
+    eprintln!("{}", summary(&config, addr, limit.effective));
+    if config.root.is_none() {
+        // Each flag is drawn on its first request; drawing them all now, off the runtime's
+        // threads, saves those first requests the wait.
+        std::thread::spawn(flags_server::warm_up);
+    }
     flags_server::serve(listener, config, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await
     .context("server failed")?;
     eprintln!("stopped");
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

@@ -466,6 +466,8 @@ fn the_binary_prints_its_base_url_first() {
 
 #[test]
 fn the_binary_rejects_bad_arguments_with_status_2() {
+    let file = tempfile::NamedTempFile::new().expect("a file");
+    let file = file.path().to_str().expect("UTF-8");
     for args in [
         &["--profile", "slow"][..],
         &["--delay", "5..1"],
@@ -473,17 +475,68 @@ fn the_binary_rejects_bad_arguments_with_status_2() {
         &["--port", "70000"],
         &["--bind", "localhost:1"],
         &["--root", "/nonexistent/dir"],
+        &["--root", file],
         &["--frobnicate"],
+        &["--header-timeout", "1e-12"],
+        &["--header-timeout", "0"],
+        &["--send-timeout", "4000"],
+        &["--send-timeout", "-1"],
+        &["--faults", "reset=0.5,reset=0.6"],
+        &["--faults", "slow=0.1,SLOW=0.1"],
+        &["--max-connections", "0"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_flags-server"))
             .args(args)
             .output()
             .expect("run");
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(out.stdout.is_empty(), "{args:?}");
+        let errors = err.lines().filter(|l| l.starts_with("error: ")).count();
+        assert_eq!(errors, 1, "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn the_binary_logs_each_request_with_v() {
+    let server = Binary::start(&[
+        "--port",
+        "0",
+        "--profile",
+        "error",
+        "--delay",
+        "0.001",
+        "-v",
+    ]);
+    let url = format!("{}/br/br.gif", server.first_line);
+    let agent = agent();
+    let statuses: Vec<u16> = (0..12).map(|_| fetch(&agent, "GET", &url).0).collect();
+    the_log_is_complete(&server, &statuses);
+}
+
+/// One line per request, in order: `hh:mm:ss.mmm ERROR GET /flags/br/br.gif STATUS delay 0.00 s`.
+fn the_log_is_complete(server: &Binary, statuses: &[u16]) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let lines = loop {
+        let err = server.stderr();
+        let lines: Vec<String> = err
+            .lines()
+            .filter(|l| l.contains(" ERROR GET /flags/br/br.gif "))
+            .map(str::to_string)
+            .collect();
+        if lines.len() >= statuses.len() || std::time::Instant::now() > deadline {
+            break lines;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(lines.len(), statuses.len(), "{lines:?}");
+    for (line, status) in lines.iter().zip(statuses) {
+        let (time, rest) = line.split_once(' ').expect("a time");
+        assert_eq!(time.len(), "12:34:56.789".len(), "{line}");
         assert!(
-            String::from_utf8_lossy(&out.stderr).contains("error"),
-            "{args:?}"
+            rest.starts_with(&format!("ERROR GET /flags/br/br.gif {status} delay 0.00 s")),
+            "{line}"
         );
+        assert_eq!(line.ends_with(" error"), *status == 418, "{line}");
     }
 }

@@ -15,6 +15,9 @@ pub struct Args {
     /// Seed for the delays and errors, for runs that can be repeated
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
+    /// Print one line per request: time, server, method, path, status, delay or fault
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -37,6 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         config.port = profile.default_port();
         config.root = args.root.clone();
         config.seed = args.seed;
+        config.log_requests = args.verbose;
         let server = flags_server::start(config).with_context(|| {
             format!(
                 "cannot start {} on port {}",

@@ -1,30 +1,95 @@
-//! The server binary, as the tests of both files start it.
+//! The server binary, as the tests start it.
+
+#![allow(dead_code)] // each test file uses a part of it
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_flags-server");
 
 /// `flags-server` started with `args`; killed when dropped.
 pub struct Binary {
     child: Child,
     /// The first line it printed, without its newline: the base URL.
     pub first_line: String,
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Binary {
     pub fn start(args: &[&str]) -> Binary {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_flags-server"))
-            .args(args)
+        let mut cmd = Command::new(BIN);
+        cmd.args(args);
+        Binary::spawn(cmd)
+    }
+
+    /// Started by `sh` after `ulimit -n limit`, so it cannot raise its open-files limit.
+    #[cfg(unix)]
+    pub fn start_with_open_files(limit: u32, args: &[&str]) -> Binary {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+            .arg(BIN)
+            .args(args);
+        Binary::spawn(cmd)
+    }
+
+    fn spawn(mut cmd: Command) -> Binary {
+        let mut child = cmd
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("spawn the server binary");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let pipe = child.stderr.take().expect("stderr");
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                let mut s = sink.lock().unwrap();
+                s.push_str(&line);
+                s.push('\n');
+            }
+        });
         let mut line = String::new();
         let stdout = child.stdout.take().expect("stdout");
         BufReader::new(stdout)
             .read_line(&mut line)
             .expect("read its first line");
         let first_line = line.trim_end().to_string();
-        Binary { child, first_line }
+        Binary {
+            child,
+            first_line,
+            stderr,
+        }
+    }
+
+    /// The process id, to read its memory use.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// `host:port` of the server.
+    pub fn host_port(&self) -> String {
+        let rest = self.first_line.strip_prefix("http://").expect("a URL");
+        rest.split('/').next().expect("host:port").to_string()
+    }
+
+    /// What it printed on stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Waits (up to 20 s) until stderr contains `text`; the whole stderr then.
+    pub fn wait_stderr(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let err = self.stderr();
+            if err.contains(text) || Instant::now() > deadline {
+                return err;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 

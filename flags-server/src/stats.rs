@@ -1,0 +1,199 @@
+//! What the server counts, and [`Stats`], the body of `GET /_stats`.
+//!
+//! The counters are atomics, so requests never wait for each other to count; only the delay
+//! totals (a sum, a min and a max updated together) sit behind a small mutex.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::FaultRates;
+
+/// Delays injected since start or the last reset.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DelayStats {
+    /// Requests that were delayed (delay > 0).
+    pub count: u64,
+    /// Sum of the delays: the ideal time of a run over one connection.
+    pub sum_s: f64,
+    /// Longest delay: the ideal time of a run with unbounded concurrency.
+    pub max_s: f64,
+    /// Shortest delay (0 when none).
+    pub min_s: f64,
+}
+
+/// The settings in force: delays, errors and faults (`"faults"` in `/_stats`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Shortest delay of a GET under /flags/, in seconds.
+    pub delay_min_s: f64,
+    /// Longest delay of a GET under /flags/, in seconds.
+    pub delay_max_s: f64,
+    /// Share of GETs under /flags/ answered with `error_status`.
+    pub error_rate: f64,
+    /// Status of injected errors: 418.
+    pub error_status: u16,
+    /// The seed given, if any (None: seeded from the clock).
+    pub seed: Option<u64>,
+    /// Rates of reset, truncate, stall and slow.
+    #[serde(default)]
+    pub rates: FaultRates,
+}
+
+/// The former name of [`Settings`].
+pub type Faults = Settings;
+
+/// Faults injected since start or the last reset.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FaultCounts {
+    /// Connections closed with an RST instead of an answer.
+    pub reset: u64,
+    /// Answers cut after half their body.
+    pub truncate: u64,
+    /// Requests never answered.
+    pub stall: u64,
+    /// Answers trickled at 50 bytes/s.
+    pub slow: u64,
+}
+
+/// What the server did since start or the last reset: the body of `GET /_stats`, and what
+/// [`crate::ServerHandle::stats`] returns. Deserialize it to read a server's figures.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    /// "LOCAL", "DELAY", "ERROR" or "CHAOS".
+    pub profile: String,
+    /// Requests outside /_stats that got a status line.
+    pub requests: u64,
+    /// Answered 200.
+    pub ok: u64,
+    /// Answered 404.
+    pub not_found: u64,
+    /// Answered 418 on purpose.
+    pub errors_injected: u64,
+    /// Answered 400, 405, 414 or 500.
+    pub rejected: u64,
+    /// The delays drawn.
+    pub delays: DelayStats,
+    /// The settings in force.
+    pub faults: Settings,
+    /// Resets, truncated bodies, stalls and slow bodies injected.
+    #[serde(default)]
+    pub faults_injected: FaultCounts,
+    /// Connections closed at once because `max_connections` were already open.
+    #[serde(default)]
+    pub connections_refused: u64,
+    /// Connections closed because their client read nothing for `send_timeout`.
+    #[serde(default)]
+    pub send_timeouts: u64,
+    /// Connections open now.
+    #[serde(default)]
+    pub connections_open: u64,
+    /// The most connections served at once: `--max-connections`, or less when the
+    /// open-files limit is lower.
+    #[serde(default)]
+    pub max_connections: u64,
+}
+
+/// One counter per field of [`Stats`] that requests update.
+#[derive(Default)]
+pub(crate) struct Counters {
+    pub(crate) requests: AtomicU64,
+    pub(crate) ok: AtomicU64,
+    pub(crate) not_found: AtomicU64,
+    pub(crate) errors_injected: AtomicU64,
+    pub(crate) rejected: AtomicU64,
+    pub(crate) reset: AtomicU64,
+    pub(crate) truncate: AtomicU64,
+    pub(crate) stall: AtomicU64,
+    pub(crate) slow: AtomicU64,
+    pub(crate) connections_refused: AtomicU64,
+    pub(crate) send_timeouts: AtomicU64,
+    delays: Mutex<DelayStats>,
+}
+
+/// Adds one to a counter.
+pub(crate) fn bump(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Locks a mutex; a panic elsewhere never leaves these values half-updated, so a poisoned
+/// lock is still usable.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Counters {
+    /// Counts an answered request by its status.
+    pub(crate) fn count_status(&self, status: u16) {
+        bump(&self.requests);
+        bump(match status {
+            200 => &self.ok,
+            404 => &self.not_found,
+            418 => &self.errors_injected,
+            _ => &self.rejected,
+        });
+    }
+
+    /// Records a delay drawn for a GET (nothing for 0).
+    pub(crate) fn record_delay(&self, delay: f64) {
+        if delay <= 0.0 {
+            return;
+        }
+        let mut d = lock(&self.delays);
+        d.min_s = if d.count == 0 {
+            delay
+        } else {
+            d.min_s.min(delay)
+        };
+        d.count += 1;
+        d.sum_s += delay;
+        d.max_s = d.max_s.max(delay);
+    }
+
+    /// A snapshot, with the parts that are not counters filled in by the caller.
+    pub(crate) fn snapshot(&self, profile: &str, settings: &Settings) -> Stats {
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        Stats {
+            profile: profile.to_string(),
+            requests: get(&self.requests),
+            ok: get(&self.ok),
+            not_found: get(&self.not_found),
+            errors_injected: get(&self.errors_injected),
+            rejected: get(&self.rejected),
+            delays: lock(&self.delays).clone(),
+            faults: settings.clone(),
+            faults_injected: FaultCounts {
+                reset: get(&self.reset),
+                truncate: get(&self.truncate),
+                stall: get(&self.stall),
+                slow: get(&self.slow),
+            },
+            connections_refused: get(&self.connections_refused),
+            send_timeouts: get(&self.send_timeouts),
+            connections_open: 0,
+            max_connections: 0,
+        }
+    }
+
+    /// Zeroes every counter.
+    pub(crate) fn reset(&self) {
+        *lock(&self.delays) = DelayStats::default();
+        for c in [
+            &self.requests,
+            &self.ok,
+            &self.not_found,
+            &self.errors_injected,
+            &self.rejected,
+            &self.reset,
+            &self.truncate,
+            &self.stall,
+            &self.slow,
+            &self.connections_refused,
+            &self.send_timeouts,
+        ] {
+            c.store(0, Ordering::Relaxed);
+        }
+    }
+}
