@@ -203,8 +203,11 @@ pub fn interrupted() -> bool {
 pub(crate) fn handle_ctrl_c() {
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            crate::progress::restore_terminal();
             std::process::exit(130);
         }
-        eprintln!("\nInterrupted: finishing the requests in flight (Ctrl-C again to quit now).");
+        crate::progress::interrupt(
+            "Interrupted: finishing the requests in flight (Ctrl-C again to quit now).",
+        );
     });
 }

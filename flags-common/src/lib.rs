@@ -13,6 +13,7 @@
 //! }
 //! ```
 
+pub mod board;
 mod codes;
 mod error;
 mod job;
