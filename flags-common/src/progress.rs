@@ -11,9 +11,12 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
+mod narrow;
+
 use crate::Status;
 use crate::board::live::{self, LiveBoard, Shared};
 use crate::board::{mm_ss, one_decimal};
+use narrow::NarrowStderr;
 
 /// The live view of one run, told of each code as it starts and as it ends.
 pub(crate) struct Progress {
@@ -92,9 +95,10 @@ fn live_view() -> std::sync::MutexGuard<'static, Live> {
     LIVE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// ` 18%|███░░░| 119/676 [00:04<00:19, 17.2 items/s]`: elapsed and time left in mm:ss.
+/// ` 18%|█████░░░| 119/676 [00:04<00:19, 17.2 items/s]`: elapsed and time left in mm:ss.
 fn bar(len: usize) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    let target = ProgressDrawTarget::term_like_with_hz(Box::new(NarrowStderr), 20);
+    let bar = ProgressBar::with_draw_target(Some(len as u64), target);
     let style = ProgressStyle::with_template(
         "{percent:>3}%|{wide_bar}| {pos}/{len} [{elapsed_mm_ss}<{left_mm_ss}, {rate} items/s]",
     );
@@ -111,6 +115,8 @@ fn bar(len: usize) -> ProgressBar {
             });
         bar.set_style(style);
     }
+    // Redrawn as time passes too, not only when a code ends: a slow run shows its clock.
+    bar.enable_steady_tick(Duration::from_millis(500));
     bar
 }
 
