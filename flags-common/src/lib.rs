@@ -23,6 +23,8 @@ mod save;
 mod servers;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+#[cfg(feature = "testkit")]
+pub mod testkit_board;
 mod trace;
 
 use std::fs::File;
