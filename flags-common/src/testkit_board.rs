@@ -103,15 +103,23 @@ pub fn board_ctrl_c_leaves_the_terminal_clean_and_exits_130(bin: &str) {
 }
 
 pub fn board_in_a_small_terminal_falls_back_to_the_bar(bin: &str) {
-    let server = server(Profile::Local, 0.0);
+    let server = server(Profile::Delay, 0.05);
     let dest = tempdir();
-    let args = ["--board", "-a", "-s", server.base_url(), "--dest"];
+    let args = ["--board", "B", "-m", "2", "-s", server.base_url(), "--dest"];
     let run = Pty::spawn(bin, &[&args[..], &[path(&dest)]].concat(), 24, 80).finish();
-    assert_eq!(run.exit_code, 0, "{:?}", run.output);
+    let out = &run.output;
+    assert_eq!(run.exit_code, 0, "{out:?}");
     let says = "--board needs a terminal of at least 80 × 32; this one is 80 × 24: showing the progress bar instead.";
-    assert_eq!(run.output.matches(says).count(), 1, "{:?}", run.output);
-    assert!(!run.output.contains(FINAL_FRAME) && !run.output.contains(HIDE_CURSOR));
-    assert!(run.output.contains("194 flags downloaded."));
+    assert_eq!(out.matches(says).count(), 1, "{out:?}");
+    assert!(!out.contains(FINAL_FRAME) && !out.contains(HIDE_CURSOR));
+    assert!(out.contains("17 flags downloaded."));
+    // The bar: `| 3/26 [00:00<00:01, 9.5 items/s]`, times in mm:ss, at most one decimal.
+    let at = out.rfind(" items/s]").expect("the progress bar");
+    let bar = &out[out[..at].rfind('|').expect("the bar's end")..at];
+    let (times, rate) = bar.split_once(", ").expect("times, then the rate");
+    let left = times.contains("<00:") || times.contains("<--:--"); // before the first code ends
+    assert!(times.contains("/26 [00:0") && left, "{bar:?}");
+    assert!(rate.split('.').nth(1).is_none_or(|decimals| decimals.len() == 1), "{bar:?}");
 }
 
 pub fn board_without_a_terminal_prints_what_it_always_did(bin: &str) {
