@@ -65,7 +65,8 @@ impl Canvas {
     }
 }
 
-/// Draws successive canvases of the same size in one place of the terminal.
+/// Draws successive canvases of the same size in one place of the terminal. Each frame is
+/// made in memory and written at once: one write, however many cells changed.
 #[derive(Default)]
 pub struct Painter {
     shown: Option<Canvas>,
@@ -74,6 +75,13 @@ pub struct Painter {
 impl Painter {
     /// Draw `canvas`: in full the first time (below the cursor), then only what changed.
     pub fn draw(&mut self, out: &mut impl Write, canvas: &Canvas) -> io::Result<()> {
+        let mut frame = Vec::new();
+        self.draw_into(&mut frame, canvas)?;
+        out.write_all(&frame)?;
+        out.flush()
+    }
+
+    fn draw_into(&mut self, out: &mut Vec<u8>, canvas: &Canvas) -> io::Result<()> {
         match self.shown.take() {
             Some(shown) if shown.rows.len() == canvas.rows.len() => {
                 draw_changes(out, &shown, canvas)?
@@ -85,18 +93,20 @@ impl Painter {
             }
         }
         self.shown = Some(canvas.clone());
-        out.flush()
+        Ok(())
     }
 
     /// Draw `canvas` whole over the last one: the final frame, complete in the output.
     pub fn redraw(&mut self, out: &mut impl Write, canvas: &Canvas) -> io::Result<()> {
+        let mut frame = Vec::new();
         if let Some(shown) = self.shown.take() {
-            queue!(out, MoveToPreviousLine(shown.rows.len() as u16))?;
+            queue!(frame, MoveToPreviousLine(shown.rows.len() as u16))?;
         }
         for row in &canvas.rows {
-            draw_row(out, row)?;
+            draw_row(&mut frame, row)?;
         }
         self.shown = Some(canvas.clone());
+        out.write_all(&frame)?;
         out.flush()
     }
 }
@@ -141,7 +151,8 @@ fn draw_glyphs(out: &mut impl Write, glyphs: &[Glyph]) -> io::Result<()> {
     let mut color = None;
     let mut text = String::new();
     for glyph in glyphs {
-        if glyph.color != color {
+        // A blank looks the same in any colour: no escape sequence for it.
+        if glyph.color != color && glyph.ch != ' ' {
             queue!(out, Print(std::mem::take(&mut text)))?;
             match glyph.color {
                 Some(c) => queue!(out, SetForegroundColor(c))?,
