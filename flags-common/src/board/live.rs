@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::queue;
-use crossterm::style::ResetColor;
+use crossterm::style::{Print, ResetColor};
 
 use super::canvas::{Canvas, Painter};
 use super::grid;
@@ -114,7 +114,8 @@ impl Shared {
     pub(crate) fn restore_terminal(&self) {
         let mut err = io::stderr().lock();
         self.abandoned.store(true, Ordering::SeqCst);
-        let _ = queue!(err, ResetColor, Show);
+        // The cursor is on the line under the board: the shell's prompt goes on the next one.
+        let _ = queue!(err, ResetColor, Show, Print("\r\n"));
         let _ = err.flush();
     }
 
