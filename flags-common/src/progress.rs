@@ -104,15 +104,24 @@ fn bar(len: usize) -> ProgressBar {
     );
     if let Ok(style) = style {
         let style = style
-            .with_key("elapsed_mm_ss", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = w.write_str(&mm_ss(state.elapsed()));
-            })
-            .with_key("left_mm_ss", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = w.write_str(&time_left(state));
-            })
-            .with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = w.write_str(&one_decimal(rate(state)));
-            });
+            .with_key(
+                "elapsed_mm_ss",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = w.write_str(&mm_ss(state.elapsed()));
+                },
+            )
+            .with_key(
+                "left_mm_ss",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = w.write_str(&time_left(state));
+                },
+            )
+            .with_key(
+                "rate",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = w.write_str(&one_decimal(rate(state)));
+                },
+            );
         bar.set_style(style);
     }
     // Redrawn as time passes too, not only when a code ends: a slow run shows its clock.

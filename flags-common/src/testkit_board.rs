@@ -43,14 +43,21 @@ const FINAL_FRAME: &str = "\x1b[31F";
 pub fn board_final_frame_shows_the_counts(bin: &str) {
     let server = server(Profile::Local, 0.0);
     let dest = tempdir();
-    let args = ["--board", "-e", "-m", "20", "-s", server.base_url(), "--dest"];
+    let args = [
+        "--board",
+        "-e",
+        "-m",
+        "20",
+        "-s",
+        server.base_url(),
+        "--dest",
+    ];
     let run = Pty::spawn(bin, &[&args[..], &[path(&dest)]].concat(), 40, 100).finish();
     assert_eq!(run.exit_code, 0, "{:?}", run.output);
     let status = last_status_line(&run.output);
     assert!(
         status.starts_with("in flight: 0 (peak ")
-            && status
-                .contains(" · done 676/676 · OK 194 · not found 482 · errors 0 · ")
+            && status.contains(" · done 676/676 · OK 194 · not found 482 · errors 0 · ")
             && status.contains(" items/s · 00:"),
         "{status:?}"
     );
@@ -80,12 +87,23 @@ pub fn board_cells_change_state_during_a_run(bin: &str) {
 pub fn board_ctrl_c_leaves_the_terminal_clean_and_exits_130(bin: &str) {
     let server = server(Profile::Delay, 0.2);
     let dest = tempdir();
-    let args = ["--board", "-e", "-m", "2", "-s", server.base_url(), "--dest"];
+    let args = [
+        "--board",
+        "-e",
+        "-m",
+        "2",
+        "-s",
+        server.base_url(),
+        "--dest",
+    ];
     let mut term = Pty::spawn(bin, &[&args[..], &[path(&dest)]].concat(), 40, 100);
     // A code has ended (AA is not found): the run is under way, Ctrl-C is handled.
     let ended = mark(Cell::NotFound);
     term.wait_until(
-        |out| out.find(END_OF_FIRST_FRAME).is_some_and(|at| out[at..].contains(&ended)),
+        |out| {
+            out.find(END_OF_FIRST_FRAME)
+                .is_some_and(|at| out[at..].contains(&ended))
+        },
         "a cell drawn as not found",
     );
     term.ctrl_c();
@@ -119,7 +137,12 @@ pub fn board_in_a_small_terminal_falls_back_to_the_bar(bin: &str) {
     let (times, rate) = bar.split_once(", ").expect("times, then the rate");
     let left = times.contains("<00:") || times.contains("<--:--"); // before the first code ends
     assert!(times.contains("/26 [00:0") && left, "{bar:?}");
-    assert!(rate.split('.').nth(1).is_none_or(|decimals| decimals.len() == 1), "{bar:?}");
+    assert!(
+        rate.split('.')
+            .nth(1)
+            .is_none_or(|decimals| decimals.len() == 1),
+        "{bar:?}"
+    );
 }
 
 pub fn board_without_a_terminal_prints_what_it_always_did(bin: &str) {
@@ -133,7 +156,11 @@ pub fn board_without_a_terminal_prints_what_it_always_did(bin: &str) {
         }
         let out = cmd.output().expect("run the downloader");
         assert!(out.status.success());
-        assert!(out.stderr.is_empty(), "{:?}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.stderr.is_empty(),
+            "{:?}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         // All but the two lines that tell the time.
         String::from_utf8_lossy(&out.stdout)
             .lines()

@@ -113,7 +113,10 @@ impl Painter {
 
 /// A whole line, then the start of the next one.
 fn draw_row(out: &mut impl Write, row: &[Glyph]) -> io::Result<()> {
-    let end = row.iter().rposition(|glyph| *glyph != BLANK).map_or(0, |i| i + 1);
+    let end = row
+        .iter()
+        .rposition(|glyph| *glyph != BLANK)
+        .map_or(0, |i| i + 1);
     queue!(out, MoveToColumn(0))?;
     draw_glyphs(out, &row[..end])?;
     queue!(out, Clear(ClearType::UntilNewLine), Print("\r\n"))
@@ -194,7 +197,10 @@ mod tests {
         assert!(!second.contains("bottom"), "{second:?}");
         // Up 3 lines to the top row, column 2, the green `a`, then down 3 lines again.
         assert!(second.starts_with("\x1b[3F\x1b[2G"), "{second:?}");
-        assert!(second.contains('a') && second.ends_with("\x1b[3E"), "{second:?}");
+        assert!(
+            second.contains('a') && second.ends_with("\x1b[3E"),
+            "{second:?}"
+        );
 
         let mut same = Vec::new();
         painter.draw(&mut same, &canvas).unwrap();

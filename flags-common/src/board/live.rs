@@ -92,7 +92,11 @@ impl LiveBoard {
     /// Draw the final frame, show the cursor again, and stop the thread.
     pub(crate) fn finish(&self) {
         self.shared.stop.store(true, Ordering::SeqCst);
-        let drawer = self.drawer.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let drawer = self
+            .drawer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         if let Some(drawer) = drawer {
             drawer.thread().unpark();
             let _ = drawer.join();

@@ -382,7 +382,10 @@ fn locate_bins(dir: &Path) -> anyhow::Result<BTreeMap<&'static str, PathBuf>> {
 }
 
 /// `$CARGO build [--release] -p ...`, reading the binaries' paths from cargo's JSON messages.
-pub(crate) fn build(root: &Path, profile: BuildProfile) -> anyhow::Result<BTreeMap<&'static str, PathBuf>> {
+pub(crate) fn build(
+    root: &Path,
+    profile: BuildProfile,
+) -> anyhow::Result<BTreeMap<&'static str, PathBuf>> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command

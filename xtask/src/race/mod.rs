@@ -74,8 +74,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let root = crate::workspace_root();
     let bins = compare::build(&root, args.profile)?;
-    let server =
-        compare::start_server(&bins["flags-server"], args.server, args.seed, args.delay.as_deref())?;
+    let server = compare::start_server(
+        &bins["flags-server"],
+        args.server,
+        args.seed,
+        args.delay.as_deref(),
+    )?;
     let dir = compare::target_dir(&root).join("race");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
 
