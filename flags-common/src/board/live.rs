@@ -62,7 +62,8 @@ impl LiveBoard {
             stop: AtomicBool::new(false),
             abandoned: AtomicBool::new(false),
             t0: Instant::now(),
-            width: usize::from(cols).min(120),
+            // One column short of the edge: a full line would leave the cursor waiting to wrap.
+            width: usize::from(cols).min(120) - 1,
         });
         let drawer = {
             let shared = Arc::clone(&shared);

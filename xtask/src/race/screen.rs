@@ -10,7 +10,8 @@ use super::racer::Racer;
 
 /// The smallest terminal the race is drawn in.
 pub const MIN_SIZE: (u16, u16) = (100, 40);
-const WIDTH: usize = 100;
+/// One column short of the edge: a full line would leave the cursor waiting to wrap.
+const WIDTH: usize = 99;
 /// Headline, titles, column letters and 26 rows, a blank, 3 × 2 status lines, legend, note.
 const HEIGHT: usize = 38;
 /// Where each grid starts, and how far apart they are: 26 cells and a gap of 6.
