@@ -143,6 +143,15 @@ pub fn board_in_a_small_terminal_falls_back_to_the_bar(bin: &str) {
             .is_none_or(|decimals| decimals.len() == 1),
         "{bar:?}"
     );
+    // Short of the right edge, padding included: the `^C` a terminal echoes then stays on the
+    // bar's line and is cleared with it, rather than wrapping and stranding a stale bar.
+    let line_start = out[..at]
+        .rfind("\x1b[2K")
+        .expect("the bar's line is cleared first")
+        + 4;
+    let line = &out[line_start..];
+    let line = &line[..line.find(['\r', '\x1b']).unwrap_or(line.len())];
+    assert!(line.chars().count() <= 78, "{line:?}");
 }
 
 pub fn board_without_a_terminal_prints_what_it_always_did(bin: &str) {
