@@ -39,10 +39,12 @@ pub(crate) fn close_stdout() {
 pub(crate) fn handle_ctrl_c() {
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            crate::progress::restore_terminal();
             std::process::exit(130);
         }
-        crate::output::warn(
-            "\nInterrupted: finishing the requests in flight (Ctrl-C again to quit now).",
+        // Said through the live view, so the bar or the board stays whole around it.
+        crate::progress::interrupt(
+            "Interrupted: finishing the requests in flight (Ctrl-C again to quit now).",
         );
         wake_sleepers();
     });

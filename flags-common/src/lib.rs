@@ -14,6 +14,7 @@
 //! ```
 
 mod args;
+pub mod board;
 mod codes;
 mod error;
 pub mod http;
@@ -27,6 +28,8 @@ mod save;
 mod servers;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+#[cfg(feature = "testkit")]
+pub mod testkit_board;
 mod trace;
 
 use std::process::ExitCode;

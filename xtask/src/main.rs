@@ -3,10 +3,12 @@
 //!
 //! - `serve`: the book's three test servers (LOCAL 8000, DELAY 8001, ERROR 8002) in one process.
 //! - `compare`: builds the downloaders, runs them against their own servers, measures, reports.
+//! - `race`: runs the three downloaders at once against one server and draws their boards live.
 //! - `diff A B`: shows what differs between two implementations' `src/main.rs`.
 
 mod compare;
 mod diff;
+mod race;
 mod serve;
 
 use std::path::PathBuf;
@@ -30,6 +32,8 @@ enum Task {
     Serve(serve::Args),
     /// Build the downloaders in release mode, run them against local servers, report the figures
     Compare(compare::Args),
+    /// Run flags-seq, flags-threadpool and flags-tokio at once against one server, their boards side by side
+    Race(race::Args),
     /// Show the difference between two implementations' src/main.rs
     Diff(diff::Args),
 }
@@ -49,6 +53,7 @@ fn main() -> ExitCode {
         Task::Serve(args) => serve::run(args),
         Task::Compare(args) => compare::run(args),
         Task::Diff(args) => diff::run(args),
+        Task::Race(args) => race::run(args),
     };
     match result {
         Ok(code) => code,

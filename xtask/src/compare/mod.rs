@@ -3,7 +3,7 @@
 //! concurrency, and writes a table, JSON, two charts and an HTML page.
 
 mod charts;
-mod process;
+pub(crate) mod process;
 mod report;
 
 use std::collections::BTreeMap;
@@ -107,7 +107,7 @@ impl Impl {
     }
 
     /// The book's default `-m`, then the maximum; one connection only for the sequential one.
-    fn concurrencies(self) -> &'static [usize] {
+    pub(crate) fn concurrencies(self) -> &'static [usize] {
         match self {
             Impl::Seq => &[1],
             Impl::Threadpool => &[30, 1000],
@@ -117,7 +117,7 @@ impl Impl {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum BuildProfile {
+pub(crate) enum BuildProfile {
     Release,
     Dev,
 }
@@ -355,7 +355,7 @@ fn interrupted() -> ExitCode {
 }
 
 /// Where cargo puts its builds: CARGO_TARGET_DIR, else `<workspace>/target`.
-fn target_dir(root: &Path) -> PathBuf {
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) => root.join(dir),
         None => root.join("target"),
@@ -382,7 +382,10 @@ fn locate_bins(dir: &Path) -> anyhow::Result<BTreeMap<&'static str, PathBuf>> {
 }
 
 /// `$CARGO build [--release] -p ...`, reading the binaries' paths from cargo's JSON messages.
-fn build(root: &Path, profile: BuildProfile) -> anyhow::Result<BTreeMap<&'static str, PathBuf>> {
+pub(crate) fn build(
+    root: &Path,
+    profile: BuildProfile,
+) -> anyhow::Result<BTreeMap<&'static str, PathBuf>> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
@@ -439,7 +442,7 @@ fn build(root: &Path, profile: BuildProfile) -> anyhow::Result<BTreeMap<&'static
     Ok(bins)
 }
 
-fn start_server(
+pub(crate) fn start_server(
     bin: &Path,
     scenario: Scenario,
     seed: u64,

@@ -1,0 +1,212 @@
+//! The `--board` checks every downloader runs on a real pseudo-terminal. In a downloader's
+//! `tests/`, `flags_common::board_tests!(env!("CARGO_BIN_EXE_flags-seq"));` makes one `#[test]`
+//! of each check below. Like the behaviour checks, none of them measures time.
+
+use std::process::Command;
+use std::time::Duration;
+
+use crossterm::style::{Color, SetForegroundColor};
+use flags_server::{Config, Profile, ServerHandle};
+use pty_harness::{HIDE_CURSOR, Pty, SHOW_CURSOR};
+use tempfile::TempDir;
+
+use crate::board::Cell;
+use crate::board::grid::look;
+
+/// Makes one `#[test]` per check, each running the downloader `$bin`.
+#[macro_export]
+macro_rules! board_tests {
+    ($bin:expr) => {
+        $crate::board_tests!(@each $bin;
+            board_final_frame_shows_the_counts,
+            board_cells_change_state_during_a_run,
+            board_ctrl_c_leaves_the_terminal_clean_and_exits_130,
+            board_in_a_small_terminal_falls_back_to_the_bar,
+            board_without_a_terminal_prints_what_it_always_did
+        );
+    };
+    (@each $bin:expr; $($check:ident),*) => {
+        $(
+            #[test]
+            fn $check() {
+                $crate::testkit_board::$check($bin);
+            }
+        )*
+    };
+}
+
+/// The first full frame ends with the legend's last word; the final frame begins by going
+/// back up over the whole board (31 lines).
+const END_OF_FIRST_FRAME: &str = " error";
+const FINAL_FRAME: &str = "\x1b[31F";
+
+pub fn board_final_frame_shows_the_counts(bin: &str) {
+    let server = server(Profile::Local, 0.0);
+    let dest = tempdir();
+    let args = [
+        "--board",
+        "-e",
+        "-m",
+        "20",
+        "-s",
+        server.base_url(),
+        "--dest",
+    ];
+    let run = Pty::spawn(bin, &[&args[..], &[path(&dest)]].concat(), 40, 100).finish();
+    assert_eq!(run.exit_code, 0, "{:?}", run.output);
+    let status = last_status_line(&run.output);
+    assert!(
+        status.starts_with("in flight: 0 (peak ")
+            && status.contains(" · done 676/676 · OK 194 · not found 482 · errors 0 · ")
+            && status.contains(" items/s · 00:"),
+        "{status:?}"
+    );
+    let report = &run.output[run.output.rfind(FINAL_FRAME).expect("a final frame")..];
+    assert!(report.contains("194 flags downloaded."), "{report:?}");
+}
+
+pub fn board_cells_change_state_during_a_run(bin: &str) {
+    let server = server(Profile::Delay, 0.05);
+    let dest = tempdir();
+    let args = ["--board", "B", "-m", "2", "-s", server.base_url(), "--dest"];
+    let run = Pty::spawn(bin, &[&args[..], &[path(&dest)]].concat(), 40, 100).finish();
+    assert_eq!(run.exit_code, 0, "{:?}", run.output);
+    // Between the first frame (all queued) and the final one, frames that changed cells.
+    let first_end = run.output.find(END_OF_FIRST_FRAME).expect("a first frame");
+    let last_start = run.output.rfind(FINAL_FRAME).expect("a final frame");
+    let between = &run.output[first_end..last_start];
+    let in_flight = between.find(&mark(Cell::InFlight));
+    let ok = between.rfind(&mark(Cell::Ok));
+    assert!(
+        matches!((in_flight, ok), (Some(a), Some(b)) if a < b),
+        "a cell went in flight, later one was OK: {between:?}"
+    );
+    assert!(last_status_line(&run.output).contains("done 26/26 · OK 17 · not found 9"));
+}
+
+pub fn board_ctrl_c_leaves_the_terminal_clean_and_exits_130(bin: &str) {
+    let server = server(Profile::Delay, 0.2);
+    let dest = tempdir();
+    let args = [
+        "--board",
+        "-e",
+        "-m",
+        "2",
+        "-s",
+        server.base_url(),
+        "--dest",
+    ];
+    let mut term = Pty::spawn(bin, &[&args[..], &[path(&dest)]].concat(), 40, 100);
+    // A code has ended (AA is not found): the run is under way, Ctrl-C is handled.
+    let ended = mark(Cell::NotFound);
+    term.wait_until(
+        |out| {
+            out.find(END_OF_FIRST_FRAME)
+                .is_some_and(|at| out[at..].contains(&ended))
+        },
+        "a cell drawn as not found",
+    );
+    term.ctrl_c();
+    let run = term.finish();
+    let out = &run.output;
+    assert_eq!(run.exit_code, 130, "{out:?}");
+    assert!(out.contains("Interrupted: finishing the requests in flight"));
+    assert!(out.contains("not attempted (interrupted)."), "{out:?}");
+    let hidden = out.rfind(HIDE_CURSOR).expect("the board hides the cursor");
+    let shown = out.rfind(SHOW_CURSOR).unwrap_or(0);
+    assert!(shown > hidden, "the cursor is shown again: {out:?}");
+    let coloured = out.rfind("\x1b[38;5;").expect("coloured cells");
+    let reset = out.rfind("\x1b[0m").unwrap_or(0);
+    assert!(reset > coloured, "the colours are reset: {out:?}");
+}
+
+pub fn board_in_a_small_terminal_falls_back_to_the_bar(bin: &str) {
+    let server = server(Profile::Delay, 0.05);
+    let dest = tempdir();
+    let args = ["--board", "B", "-m", "2", "-s", server.base_url(), "--dest"];
+    let run = Pty::spawn(bin, &[&args[..], &[path(&dest)]].concat(), 24, 80).finish();
+    let out = &run.output;
+    assert_eq!(run.exit_code, 0, "{out:?}");
+    let says = "--board needs a terminal of at least 80 × 32; this one is 80 × 24: showing the progress bar instead.";
+    assert_eq!(out.matches(says).count(), 1, "{out:?}");
+    assert!(!out.contains(FINAL_FRAME) && !out.contains(HIDE_CURSOR));
+    assert!(out.contains("17 flags downloaded."));
+    // The bar: `| 3/26 [00:00<00:01, 9.5 items/s]`, times in mm:ss, at most one decimal.
+    let at = out.rfind(" items/s]").expect("the progress bar");
+    let bar = &out[out[..at].rfind('|').expect("the bar's end")..at];
+    let (times, rate) = bar.split_once(", ").expect("times, then the rate");
+    let left = times.contains("<00:") || times.contains("<--:--"); // before the first code ends
+    assert!(times.contains("/26 [00:0") && left, "{bar:?}");
+    assert!(
+        rate.split('.')
+            .nth(1)
+            .is_none_or(|decimals| decimals.len() == 1),
+        "{bar:?}"
+    );
+    // Short of the right edge, padding included: the `^C` a terminal echoes then stays on the
+    // bar's line and is cleared with it, rather than wrapping and stranding a stale bar.
+    let line_start = out[..at]
+        .rfind("\x1b[2K")
+        .expect("the bar's line is cleared first")
+        + 4;
+    let line = &out[line_start..];
+    let line = &line[..line.find(['\r', '\x1b']).unwrap_or(line.len())];
+    assert!(line.chars().count() <= 78, "{line:?}");
+}
+
+pub fn board_without_a_terminal_prints_what_it_always_did(bin: &str) {
+    let server = server(Profile::Local, 0.0);
+    let run = |board: bool| {
+        let dest = tempdir();
+        let mut cmd = Command::new(bin);
+        cmd.args(["-a", "-s", server.base_url(), "--dest", path(&dest)]);
+        if board {
+            cmd.arg("--board");
+        }
+        let out = cmd.output().expect("run the downloader");
+        assert!(out.status.success());
+        assert!(
+            out.stderr.is_empty(),
+            "{:?}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // All but the two lines that tell the time.
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|line| !line.starts_with("Elapsed time:") && !line.starts_with("Speed:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(run(true), run(false));
+}
+
+/// How a cell in `state` is drawn when it changes: its colour, then its character.
+pub fn mark(state: Cell) -> String {
+    let (ch, color) = look(state);
+    format!("{}{ch}", SetForegroundColor(color.unwrap_or(Color::Reset)))
+}
+
+/// The status line of the final frame, drawn whole.
+pub fn last_status_line(output: &str) -> String {
+    let at = output.rfind("in flight: ").expect("a status line");
+    let line = &output[at..];
+    let end = line.find(['\r', '\n', '\x1b']).unwrap_or(line.len());
+    line[..end].trim_end().to_string()
+}
+
+fn server(profile: Profile, delay: f64) -> ServerHandle {
+    let mut config = Config::new(profile);
+    let delay = Duration::from_secs_f64(delay);
+    config.delay = Some((delay, delay));
+    config.error_rate = Some(0.0);
+    config.seed = Some(1);
+    flags_server::start(config).expect("start the built-in server")
+}
+
+fn tempdir() -> TempDir {
+    tempfile::tempdir().expect("make a temporary directory")
+}
+
+fn path(dir: &TempDir) -> &str {
+    dir.path().to_str().expect("a UTF-8 temporary path")
+}

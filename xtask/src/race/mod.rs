@@ -1,0 +1,219 @@
+//! `cargo xtask race`: the talk's demo as a race. One flag server, then flags-seq,
+//! flags-threadpool and flags-tokio started at the same moment, their boards drawn side by side
+//! from the events of their `--trace` files as they are written, then their three final
+//! reports in one table.
+
+mod racer;
+mod screen;
+mod table;
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use crossterm::cursor::{Hide, Show};
+use crossterm::execute;
+use flags_common::board::Painter;
+
+use crate::compare::process::ABORT;
+use crate::compare::{self, BuildProfile, Impl, Scenario};
+use racer::{Racer, Start};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The server's profile: LOCAL, DELAY or ERROR
+    #[arg(short, long, value_enum, ignore_case = true, default_value = "delay")]
+    server: Scenario,
+    /// Requests in flight for each downloader [default: each one's own: 1, 30, 5]
+    #[arg(short, long = "max-req", value_name = "CONCURRENT")]
+    max_req: Option<usize>,
+    /// Get all available flags (AD to ZW)
+    #[arg(short, long)]
+    all: bool,
+    /// Get flags for every possible code (AA...ZZ): what the race does unless -a is given
+    #[arg(short, long, conflicts_with = "all")]
+    every: bool,
+    /// Limit to N first codes
+    #[arg(short, long, value_name = "N")]
+    limit: Option<usize>,
+    /// Seconds before a downloader still running gets SIGINT (its Ctrl-C)
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    budget: f64,
+    /// Delay of each GET on the DELAY and ERROR servers, MIN[..MAX] seconds [default: the server's]
+    #[arg(long, value_name = "MIN[..MAX]")]
+    delay: Option<String>,
+    /// Seed of the server's delays and errors
+    #[arg(long, value_name = "N", default_value_t = 1950)]
+    seed: u64,
+    /// Cargo profile to build and race
+    #[arg(long, value_enum, default_value = "release")]
+    profile: BuildProfile,
+}
+
+/// The racers, in the talk's order.
+const IMPLS: [Impl; 3] = [Impl::Seq, Impl::Threadpool, Impl::Tokio];
+/// A frame every 50 ms at most.
+const TICK: Duration = Duration::from_millis(50);
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if !(args.budget.is_finite() && args.budget > 0.0) {
+        bail!("--budget must be a positive number of seconds");
+    }
+    if args.limit == Some(0) || args.max_req == Some(0) {
+        bail!("--limit and --max-req must be at least 1");
+    }
+    if let Some(delay) = &args.delay {
+        flags_server::parse_delay(delay).map_err(|err| anyhow::anyhow!("--delay: {err}"))?;
+    }
+    let (codes, code_args) = codes(&args)?;
+
+    let _ = ctrlc::set_handler(|| ABORT.store(true, Ordering::SeqCst));
+    // Up to 1000 connections at each end, as compare does.
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    let root = crate::workspace_root();
+    let bins = compare::build(&root, args.profile)?;
+    let server = compare::start_server(
+        &bins["flags-server"],
+        args.server,
+        args.seed,
+        args.delay.as_deref(),
+    )?;
+    let dir = compare::target_dir(&root).join("race");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+
+    let headline = format!(
+        "race on {}: {} codes ({}), budget {} s · {}",
+        args.server.label(),
+        codes.len(),
+        code_args.join(" "),
+        args.budget,
+        server.base_url
+    );
+    let mut screen = Screen::new(&headline)?;
+    let start = Start {
+        base_url: &server.base_url,
+        codes: &codes,
+        code_args: &code_args,
+        max_req: args.max_req,
+        budget: Duration::from_secs_f64(args.budget),
+        dir: &dir,
+    };
+    // All three at the same moment.
+    let race_start = Instant::now();
+    let mut racers = Vec::new();
+    for implementation in IMPLS {
+        let bin = &bins[implementation.package()];
+        racers.push(Racer::start(implementation, bin, &start)?);
+    }
+    while !racers.iter().all(Racer::done) {
+        std::thread::sleep(TICK);
+        racers.iter_mut().for_each(Racer::update);
+        let note = note(&args, race_start);
+        screen.draw(&racers, race_start, &headline, &note)?;
+    }
+    let note = note(&args, race_start);
+    screen.finish(&racers, race_start, &headline, &note)?;
+    drop(server);
+
+    println!("\n{}", table::table(&racers));
+    if ABORT.load(Ordering::Relaxed) {
+        return Ok(ExitCode::from(130));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The codes the downloaders will ask for, by the same rule they use, and the arguments that
+/// choose them.
+fn codes(args: &Args) -> anyhow::Result<(Vec<String>, Vec<String>)> {
+    let limit = args.limit.unwrap_or(usize::MAX);
+    // The boards show every code: the race asks for all 676 unless told -a.
+    let every = !args.all;
+    let codes = flags_common::expand_cc_args(every, args.all, &[], limit)
+        .map_err(|bad| anyhow::anyhow!("invalid code {bad}"))?;
+    let mut code_args = vec![if every { "-e" } else { "-a" }.to_string()];
+    if let Some(limit) = args.limit {
+        code_args.extend(["-l".to_string(), limit.to_string()]);
+    }
+    Ok((codes, code_args))
+}
+
+/// The line under the boards.
+fn note(args: &Args, race_start: Instant) -> String {
+    if ABORT.load(Ordering::Relaxed) {
+        "Interrupted: SIGINT sent to those still running; their requests in flight end first."
+            .into()
+    } else if race_start.elapsed().as_secs_f64() >= args.budget {
+        format!(
+            "Budget of {} s reached: SIGINT sent to those still running.",
+            args.budget
+        )
+    } else {
+        "Ctrl-C stops all three.".into()
+    }
+}
+
+/// The terminal the race is drawn on (stdout), or nothing when it is not a terminal or too
+/// small: then only the table is printed.
+struct Screen {
+    painter: Option<Painter>,
+}
+
+impl Screen {
+    fn new(headline: &str) -> anyhow::Result<Screen> {
+        let (min_cols, min_rows) = screen::MIN_SIZE;
+        let (cols, rows) = crossterm::terminal::size().unwrap_or((0, 0));
+        if !io::stdout().is_terminal() || cols < min_cols || rows < min_rows {
+            println!("{headline}");
+            println!(
+                "The race is drawn on a terminal of at least {min_cols} × {min_rows}; this one is {cols} × {rows}. Racing..."
+            );
+            return Ok(Screen { painter: None });
+        }
+        execute!(io::stdout(), Hide)?;
+        Ok(Screen {
+            painter: Some(Painter::default()),
+        })
+    }
+
+    fn draw(
+        &mut self,
+        racers: &[Racer],
+        start: Instant,
+        headline: &str,
+        note: &str,
+    ) -> io::Result<()> {
+        if let Some(painter) = &mut self.painter {
+            let canvas = screen::frame(racers, start, headline, note);
+            painter.draw(&mut io::stdout().lock(), &canvas)?;
+        }
+        Ok(())
+    }
+
+    /// The last frame, whole, and the cursor back.
+    fn finish(
+        &mut self,
+        racers: &[Racer],
+        start: Instant,
+        headline: &str,
+        note: &str,
+    ) -> io::Result<()> {
+        if let Some(painter) = &mut self.painter {
+            let canvas = screen::frame(racers, start, headline, note);
+            let mut out = io::stdout().lock();
+            painter.redraw(&mut out, &canvas)?;
+            out.flush()?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Screen {
+    /// On every way out, errors too: the cursor shown again.
+    fn drop(&mut self) {
+        if self.painter.is_some() {
+            let _ = execute!(io::stdout(), Show);
+        }
+    }
+}
