@@ -1,11 +1,11 @@
 //! One run of a downloader: what to fetch and where, and the bookkeeping every downloader does
 //! after each code (verbose lines, the progress bar, the `--trace` file).
 
-use std::fs::File;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::args::Settings;
 use crate::interrupt::{self, interrupted};
 use crate::progress::Progress;
 use crate::trace::{TraceEvent, TraceFile};
@@ -35,35 +35,21 @@ pub struct Job {
     t0: Instant,
 }
 
-/// What `Job::new` is made of: the settings of one run, by name.
-pub(crate) struct JobConfig {
-    pub cc_list: Vec<String>,
-    pub base_url: String,
-    pub verbose: bool,
-    pub concur_req: usize,
-    pub timeout: Duration,
-    pub dest: PathBuf,
-    pub metadata: bool,
-    pub retries: u32,
-    pub trace: Option<File>,
-    pub board: bool,
-}
-
 impl Job {
-    pub(crate) fn new(config: JobConfig) -> Job {
-        let progress = Progress::new(&config.cc_list, config.verbose, config.board);
+    /// The run that `settings` describe, against `base_url`, with `concur_req` requests in flight.
+    pub(crate) fn new(settings: Settings, base_url: String, concur_req: usize) -> Job {
         Job {
-            cc_list: config.cc_list,
-            base_url: config.base_url,
-            verbose: config.verbose,
-            concur_req: config.concur_req,
-            timeout: config.timeout,
-            dest: config.dest,
-            metadata: config.metadata,
-            retries: config.retries,
+            progress: Progress::new(&settings.cc_list, settings.verbose, settings.board),
+            cc_list: settings.cc_list,
+            base_url,
+            verbose: settings.verbose,
+            concur_req,
+            timeout: settings.timeout,
+            dest: settings.dest,
+            metadata: settings.metadata,
+            retries: settings.retries,
             retried: AtomicUsize::new(0),
-            progress,
-            trace: config.trace.map(TraceFile::new),
+            trace: settings.trace.map(TraceFile::new),
             t0: Instant::now(),
         }
     }

@@ -45,7 +45,6 @@ pub use servers::{DEFAULT_SERVER, SERVERS, Server, ServerArg, choose_server, par
 pub use trace::{Summary, TraceEvent};
 
 use args::Settings;
-use job::JobConfig;
 use output::{say, warn};
 
 /// Run a downloader: the book's `flags2_common.main(download_many, default_concur_req,
@@ -79,7 +78,7 @@ pub fn main(
         &server.label,
         &server.base_url,
     ));
-    let job = new_job(args, &server, actual_req);
+    let job = Job::new(args, server.base_url, actual_req);
     let counter = download_many(&job);
     say(&final_report(&job.finish(&counter)));
     ExitCode::from(job.exit_status(&counter))
@@ -104,22 +103,6 @@ fn start_up(args: &Settings) -> Result<Server, ExitCode> {
         say(notice);
     }
     Ok(server)
-}
-
-/// What `download_many` receives.
-fn new_job(args: Settings, server: &Server, concur_req: usize) -> Job {
-    Job::new(JobConfig {
-        cc_list: args.cc_list,
-        base_url: server.base_url.clone(),
-        verbose: args.verbose,
-        concur_req,
-        timeout: args.timeout,
-        dest: args.dest,
-        metadata: args.metadata,
-        retries: args.retries,
-        trace: args.trace,
-        board: args.board,
-    })
 }
 
 /// The country's name in a `metadata.json` body: `{"tld_cc": ".br", "iso_cc": "BR", "country": "Brazil"}`.
