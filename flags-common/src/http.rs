@@ -27,7 +27,7 @@ pub(crate) fn set_max_size(bytes: u64) {
     MAX_SIZE.store(bytes, Ordering::Relaxed);
 }
 
-#[cfg(any(feature = "ureq", feature = "reqwest"))]
+#[cfg(any(test, feature = "ureq", feature = "reqwest"))]
 /// Only a 200 is a flag: 404 is NOT_FOUND, every other final status an ERROR that names it.
 /// A redirect that reaches here was not followed: it has no `Location`, or one the client
 /// refused (another scheme).
@@ -45,7 +45,7 @@ pub(crate) fn check_status(status: u16, location: Option<&str>) -> Result<(), Fe
     }
 }
 
-#[cfg(any(feature = "ureq", feature = "reqwest"))]
+#[cfg(any(test, feature = "ureq", feature = "reqwest"))]
 /// Fail early when the server announces a body over the ceiling.
 pub(crate) fn check_length(content_length: Option<u64>) -> Result<(), FetchError> {
     match content_length {
@@ -54,7 +54,7 @@ pub(crate) fn check_length(content_length: Option<u64>) -> Result<(), FetchError
     }
 }
 
-#[cfg(any(feature = "ureq", feature = "reqwest"))]
+#[cfg(any(test, feature = "ureq", feature = "reqwest"))]
 /// Add `chunk` to `body`, or fail once the body is over the ceiling.
 pub(crate) fn push_chunk(body: &mut Vec<u8>, chunk: &[u8]) -> Result<(), FetchError> {
     if (body.len() + chunk.len()) as u64 > max_size() {
