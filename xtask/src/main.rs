@@ -3,11 +3,13 @@
 //!
 //! - `serve`: the book's three test servers (LOCAL 8000, DELAY 8001, ERROR 8002) in one process.
 //! - `compare`: builds the downloaders, runs them against their own servers, measures, reports.
+//! - `sweep`: the thread pool and tokio at -m 1..1000 on DELAY: what a thread and a task cost.
 //! - `diff A B`: shows what differs between two implementations' `src/main.rs`.
 
 mod compare;
 mod diff;
 mod serve;
+mod sweep;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +32,8 @@ enum Task {
     Serve(serve::Args),
     /// Build the downloaders in release mode, run them against local servers, report the figures
     Compare(compare::Args),
+    /// Run the thread pool and tokio at -m 1, 10, 100, 1000 on DELAY: what each request in flight costs
+    Sweep(sweep::Args),
     /// Show the difference between two implementations' src/main.rs
     Diff(diff::Args),
 }
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Serve(args) => serve::run(args),
         Task::Compare(args) => compare::run(args),
+        Task::Sweep(args) => sweep::run(args),
         Task::Diff(args) => diff::run(args),
     };
     match result {

@@ -74,7 +74,7 @@ impl ServerProcess {
     }
 
     /// The server's `GET /_stats` body.
-    pub fn stats(&self) -> anyhow::Result<serde_json::Value> {
+    pub fn stats(&self) -> anyhow::Result<flags_server::Stats> {
         let body = http(&self.host_port, "GET", "/_stats")?;
         serde_json::from_str(&body).context("/_stats is not JSON")
     }
@@ -127,13 +127,10 @@ pub struct Finished {
     pub stderr: String,
     /// The exit status, or None when a signal ended it.
     pub exit_code: Option<i32>,
-    pub signal: Option<i32>,
     /// SIGINT was sent because the time budget ran out.
     pub budget_hit: bool,
     /// It had not exited `grace` after the SIGINT: SIGKILL was sent.
     pub killed: bool,
-    /// Wall-clock time from spawn to exit, as seen from here.
-    pub wall_s: f64,
     /// Peak resident set size, KiB (`ru_maxrss`).
     pub max_rss_kib: u64,
     pub user_s: f64,
@@ -186,11 +183,8 @@ pub fn run_measured(
     };
     // The process is reaped: `child` must not wait for it again, only be forgotten.
     drop(child);
-    done.wall_s = started.elapsed().as_secs_f64();
     if libc::WIFEXITED(status) {
         done.exit_code = Some(libc::WEXITSTATUS(status));
-    } else if libc::WIFSIGNALED(status) {
-        done.signal = Some(libc::WTERMSIG(status));
     }
     done.max_rss_kib = u64::try_from(usage.ru_maxrss).unwrap_or(0);
     let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
