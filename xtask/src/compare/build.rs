@@ -79,7 +79,10 @@ fn build(root: &Path, profile: BuildProfile) -> anyhow::Result<Bins> {
         BuildProfile::Release => "release",
         BuildProfile::Dev => "dev",
     };
-    eprintln!("Building {} ({profile_name} profile)...", BINARIES.join(", "));
+    eprintln!(
+        "Building {} ({profile_name} profile)...",
+        BINARIES.join(", ")
+    );
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

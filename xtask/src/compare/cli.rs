@@ -78,9 +78,7 @@ pub struct QuickDefaults {
     pub delay: &'static str,
 }
 
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Scenario {
     Local,

@@ -196,7 +196,13 @@ fn one(
         (Runner::Rust(_), _) => {
             let _ = std::fs::remove_file(&trace);
             let mut command = Command::new(&bench.bins[run.runner.name()]);
-            command.args(["-e", "-m", &run.concurrency.to_string(), "-s", &server.base_url]);
+            command.args([
+                "-e",
+                "-m",
+                &run.concurrency.to_string(),
+                "-s",
+                &server.base_url,
+            ]);
             if let Some(n) = settings.limit {
                 command.args(["-l", &n.to_string()]);
             }
@@ -222,7 +228,10 @@ fn one(
         }
         Runner::Python(_) => {
             let printed = python::read_report(&finished.stdout);
-            (from_printed(printed, stats.as_ref(), settings.budget_s), Vec::new())
+            (
+                from_printed(printed, stats.as_ref(), settings.budget_s),
+                Vec::new(),
+            )
         }
     };
     let measure = with_costs(measure, &finished, stats, run.concurrency);
@@ -304,7 +313,11 @@ fn from_trace(summary: Option<Summary>, spans: &[Span], asked: usize) -> Measure
 
 /// Counts and speed from a book script's printed report, else (stopped by Ctrl-C, which ends
 /// it with a traceback) from what the server answered in the time budget.
-fn from_printed(printed: python::Printed, stats: Option<&flags_server::Stats>, budget_s: f64) -> Measure {
+fn from_printed(
+    printed: python::Printed,
+    stats: Option<&flags_server::Stats>,
+    budget_s: f64,
+) -> Measure {
     let mut m = Measure {
         asked: printed.asked,
         ..Measure::default()

@@ -196,8 +196,12 @@ mod tests {
         let one = read_report(
             "Searching for 1 flag: BR\n1 connection will be used.\n--------------------\n  1 flag downloaded.\nElapsed time: 1.00s\n",
         );
-        assert_eq!(one.summary.map(|s| (s.asked, s.ok, s.errors)), Some((1, 1, 0)));
-        let cut = read_report("Searching for 20 flags: from AA to AT\n1 connection will be used.\n");
+        assert_eq!(
+            one.summary.map(|s| (s.asked, s.ok, s.errors)),
+            Some((1, 1, 0))
+        );
+        let cut =
+            read_report("Searching for 20 flags: from AA to AT\n1 connection will be used.\n");
         assert_eq!(cut.asked, 20);
         assert!(cut.summary.is_none());
     }

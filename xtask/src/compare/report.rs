@@ -162,10 +162,9 @@ pub fn settings_line(settings: &Settings) -> String {
         settings.budget_s,
         settings.profile,
         settings.seed,
-        settings
-            .delay
-            .as_ref()
-            .map_or(String::new(), |d| format!(", delays {d} s on DELAY and ERROR")),
+        settings.delay.as_ref().map_or(String::new(), |d| format!(
+            ", delays {d} s on DELAY and ERROR"
+        )),
         if settings.quick { " (--quick)" } else { "" },
     )
 }

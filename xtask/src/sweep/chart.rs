@@ -118,12 +118,18 @@ where
             .label(*name)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2)));
         chart
-            .draw_series(points.iter().map(|&(x, y)| Circle::new((x, y), 4, color.filled())))
+            .draw_series(
+                points
+                    .iter()
+                    .map(|&(x, y)| Circle::new((x, y), 4, color.filled())),
+            )
             .map_err(draw_err)?;
         chart
-            .draw_series(points.iter().map(|&(x, y)| {
-                Text::new(figure(y), (x, y), ("sans-serif", 11).into_font())
-            }))
+            .draw_series(
+                points
+                    .iter()
+                    .map(|&(x, y)| Text::new(figure(y), (x, y), ("sans-serif", 11).into_font())),
+            )
             .map_err(draw_err)?;
     }
     chart

@@ -81,7 +81,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for line in &headlines {
         println!("{line}");
     }
-    write(&session.out, settings, &distinct(&args.levels), &headlines, &costs, &rows)?;
+    write(
+        &session.out,
+        settings,
+        &distinct(&args.levels),
+        &headlines,
+        &costs,
+        &rows,
+    )?;
     compare::write_html(&session.out)?;
     println!(
         "\nIn {}: sweep.json, sweep.svg, and a section of report.html",
@@ -153,23 +160,23 @@ fn kib(v: f64) -> String {
 pub fn headlines(settings: &Settings, rows: &[Row], costs: &[Cost]) -> Vec<String> {
     let cost = |name: &str| costs.iter().find(|c| c.downloader == name);
     let mut lines = Vec::new();
-    let pair = |threads: Option<&Cost>, tasks: Option<&Cost>, task_word: &str| match (threads, tasks)
-    {
-        (Some(t), Some(k)) => Some(format!(
-            "a thread in flight costs ~{} KiB, a {task_word} ~{} KiB",
-            kib(t.kib_per_request),
-            kib(k.kib_per_request)
-        )),
-        (Some(t), None) => Some(format!(
-            "a thread in flight costs ~{} KiB",
-            kib(t.kib_per_request)
-        )),
-        (None, Some(k)) => Some(format!(
-            "a {task_word} in flight costs ~{} KiB",
-            kib(k.kib_per_request)
-        )),
-        (None, None) => None,
-    };
+    let pair =
+        |threads: Option<&Cost>, tasks: Option<&Cost>, task_word: &str| match (threads, tasks) {
+            (Some(t), Some(k)) => Some(format!(
+                "a thread in flight costs ~{} KiB, a {task_word} ~{} KiB",
+                kib(t.kib_per_request),
+                kib(k.kib_per_request)
+            )),
+            (Some(t), None) => Some(format!(
+                "a thread in flight costs ~{} KiB",
+                kib(t.kib_per_request)
+            )),
+            (None, Some(k)) => Some(format!(
+                "a {task_word} in flight costs ~{} KiB",
+                kib(k.kib_per_request)
+            )),
+            (None, None) => None,
+        };
     let slope = |c: Option<&Cost>| c.map(|c| format!("-m {} to -m {}", c.from_m, c.to_m));
     if let Some(line) = pair(cost("flags-threadpool"), cost("flags-tokio"), "task") {
         let span = slope(cost("flags-threadpool").or(cost("flags-tokio"))).unwrap_or_default();
@@ -190,9 +197,11 @@ pub fn headlines(settings: &Settings, rows: &[Row], costs: &[Cost]) -> Vec<Strin
         .iter()
         .map(|r| r.concurrency)
         .filter(|m| {
-            names
-                .iter()
-                .all(|n| concurrent.iter().any(|r| r.downloader == *n && r.concurrency == *m))
+            names.iter().all(|n| {
+                concurrent
+                    .iter()
+                    .any(|r| r.downloader == *n && r.concurrency == *m)
+            })
         })
         .max();
     if let Some(m) = common {
