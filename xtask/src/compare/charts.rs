@@ -39,6 +39,7 @@ pub fn speed(rows: &[Row]) -> anyhow::Result<String> {
                 caption: "Speed: items per second (log scale), median of the repeats",
                 y_desc: "items/s",
                 value: |r| r.median.items_per_s,
+                whole: false,
             },
         )?;
         root.present().map_err(draw_err)?;
@@ -60,6 +61,7 @@ pub fn memory(rows: &[Row]) -> anyhow::Result<String> {
                 caption: "Memory: peak resident set size, MiB (log scale)",
                 y_desc: "peak RSS, MiB",
                 value: |r| Some(r.median.peak_rss_kib as f64 / 1024.0),
+                whole: false,
             },
         )?;
         bars(
@@ -69,6 +71,7 @@ pub fn memory(rows: &[Row]) -> anyhow::Result<String> {
                 caption: "Threads: peak number of threads of the process (log scale)",
                 y_desc: "threads",
                 value: |r| Some(f64::from(r.median.threads_peak)),
+                whole: true,
             },
         )?;
         root.present().map_err(draw_err)?;
@@ -81,6 +84,8 @@ struct Panel {
     caption: &'static str,
     y_desc: &'static str,
     value: fn(&Row) -> Option<f64>,
+    /// Counts (threads) are written without decimals.
+    whole: bool,
 }
 
 /// Figures as a slide says them: 0.36, 1.92, 21.7, 150.
@@ -191,7 +196,7 @@ where
                     .into_font()
                     .into_text_style(area)
                     .pos(Pos::new(HPos::Center, VPos::Bottom));
-                Text::new(figure(v), (x + width * 0.45, v), style)
+                Text::new(label(v, panel.whole), (x + width * 0.45, v), style)
             }))
             .map_err(draw_err)?;
     }
@@ -204,4 +209,9 @@ where
         .draw()
         .map_err(draw_err)?;
     Ok(())
+}
+
+/// A value written on its bar or point.
+pub fn label(v: f64, whole: bool) -> String {
+    if whole { format!("{v:.0}") } else { figure(v) }
 }

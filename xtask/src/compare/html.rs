@@ -79,8 +79,10 @@ fn section(page: &mut String, report: &Report) {
     page.push_str("</ul>\n");
 }
 
+/// HTML-escaped; markdown's backticks dropped.
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
+    s.replace('`', "")
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }

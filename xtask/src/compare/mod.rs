@@ -21,7 +21,7 @@ mod timeline;
 
 use std::process::ExitCode;
 
-pub use charts::{SERIES, draw_err, figure};
+pub use charts::{SERIES, draw_err, label};
 pub use cli::{Args, Common, Impl, QuickDefaults, Scenario, Settings, distinct};
 pub use html::write as write_html;
 pub use measure::{Row, all as measure_all};

@@ -4,12 +4,14 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::compare::{Row, SERIES, Settings, draw_err, figure};
+use crate::compare::{Row, SERIES, Settings, draw_err, label};
 
 struct Panel {
     caption: &'static str,
     y_desc: &'static str,
     value: fn(&Row) -> Option<f64>,
+    /// Counts (threads) are written without decimals.
+    whole: bool,
 }
 
 const PANELS: [Panel; 3] = [
@@ -17,16 +19,19 @@ const PANELS: [Panel; 3] = [
         caption: "Elapsed time, s",
         y_desc: "elapsed s",
         value: |r| r.median.elapsed_s,
+        whole: false,
     },
     Panel {
         caption: "Peak resident memory, MiB",
         y_desc: "peak RSS, MiB",
         value: |r| Some(r.median.peak_rss_kib as f64 / 1024.0),
+        whole: false,
     },
     Panel {
         caption: "Peak threads",
         y_desc: "threads",
         value: |r| Some(f64::from(r.median.threads_peak)),
+        whole: true,
     },
 ];
 
@@ -125,11 +130,13 @@ where
             )
             .map_err(draw_err)?;
         chart
-            .draw_series(
-                points
-                    .iter()
-                    .map(|&(x, y)| Text::new(figure(y), (x, y), ("sans-serif", 11).into_font())),
-            )
+            .draw_series(points.iter().map(|&(x, y)| {
+                Text::new(
+                    label(y, panel.whole),
+                    (x, y),
+                    ("sans-serif", 11).into_font(),
+                )
+            }))
             .map_err(draw_err)?;
     }
     chart

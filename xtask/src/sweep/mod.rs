@@ -59,7 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let settings = &session.settings;
     if settings.quick {
         eprintln!(
-            "--quick: {} codes, delays {} s, budget {} s, {} repeat: a rehearsal in about a minute, not the figures to quote.",
+            "--quick: {} codes, delays {} s, budget {} s, {} repeat: a rehearsal of the full sweep (about 10 minutes), not the figures to quote.",
             settings.codes(),
             settings.delay.as_deref().unwrap_or("the server's"),
             settings.budget_s,
