@@ -221,10 +221,11 @@ fn one(
     let stats = server.stats().ok();
     let (measure, spans) = match run.runner {
         Runner::Rust(_) => {
-            let (summary, spans) = read_trace(&trace);
-            let mut m = from_trace(summary, &spans, settings.codes());
+            let read = read_trace(&trace);
+            let mut m = from_trace(read.summary, &read.spans, settings.codes());
+            m.trace_threads = read.threads;
             m.trace_file = Some(trace);
-            (m, spans)
+            (m, read.spans)
         }
         Runner::Python(_) => {
             let printed = python::read_report(&finished.stdout);
@@ -247,35 +248,40 @@ fn one(
     Ok((measure, spans))
 }
 
-/// A trace's summary (its last line, when the run reached its report) and its requests.
-fn read_trace(path: &Path) -> (Option<Summary>, Vec<Span>) {
+/// What a trace holds: the summary (its last line, when the run reached its report), each
+/// request, and how many threads recorded them.
+struct Trace {
+    summary: Option<Summary>,
+    spans: Vec<Span>,
+    threads: usize,
+}
+
+fn read_trace(path: &Path) -> Trace {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let mut summary = None;
     let mut spans = Vec::new();
+    let mut threads = BTreeSet::new();
     for event in text.lines().filter_map(Summary::parse_line) {
         match event {
             TraceEvent::End {
-                start, end, status, ..
-            } => spans.push(Span { start, end, status }),
+                start,
+                end,
+                status,
+                thread,
+                ..
+            } => {
+                spans.push(Span { start, end, status });
+                threads.insert(thread);
+            }
             TraceEvent::Summary(s) => summary = Some(s),
             TraceEvent::Start { .. } => {}
         }
     }
-    (summary, spans)
-}
-
-/// Distinct thread names of a trace's `end` events.
-fn trace_threads(path: &Path) -> usize {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let names: BTreeSet<String> = text
-        .lines()
-        .filter_map(Summary::parse_line)
-        .filter_map(|e| match e {
-            TraceEvent::End { thread, .. } => Some(thread),
-            _ => None,
-        })
-        .collect();
-    names.len()
+    Trace {
+        summary,
+        spans,
+        threads: threads.len(),
+    }
 }
 
 /// Counts and speed from one of our downloaders: its summary, else (killed) its trace.
@@ -356,9 +362,6 @@ fn with_costs(
     m.exit_code = done.exit_code;
     m.budget_hit = done.budget_hit;
     m.killed = done.killed;
-    if let Some(trace) = &m.trace_file {
-        m.trace_threads = trace_threads(trace);
-    }
     let finished = m.ok + m.not_found + m.errors;
     m.items_per_s = m
         .elapsed_s
