@@ -10,7 +10,7 @@ use super::cli::Scenario;
 use super::measure::Row;
 
 /// One colour per downloader × concurrency, in the order the rows come.
-pub const SERIES: [RGBColor; 9] = [
+pub const SERIES: [RGBColor; 12] = [
     RGBColor(0x4c, 0x72, 0xb0),
     RGBColor(0xdd, 0x84, 0x52),
     RGBColor(0xc4, 0x4e, 0x52),
@@ -20,6 +20,9 @@ pub const SERIES: [RGBColor; 9] = [
     RGBColor(0x93, 0x78, 0x60),
     RGBColor(0xda, 0x8b, 0xc3),
     RGBColor(0x8c, 0x8c, 0x8c),
+    RGBColor(0xcc, 0xb9, 0x74),
+    RGBColor(0x64, 0xb5, 0xcd),
+    RGBColor(0x1b, 0x3a, 0x6b),
 ];
 
 pub fn draw_err(err: impl std::fmt::Display) -> anyhow::Error {
@@ -126,10 +129,12 @@ where
     let (lo, hi) = if values.is_empty() {
         (0.1, 10.0)
     } else {
-        // Headroom above the tallest bar for its value and the legend.
+        // Headroom above the tallest bar for its value and the legend, which grows with the
+        // number of series (with --python, ten).
+        let room = if series.len() > 5 { 4000.0 } else { 40.0 };
         (
             10f64.powf((lowest / 2.0).log10().floor()),
-            10f64.powf((highest * 40.0).log10().ceil()),
+            10f64.powf((highest * room).log10().ceil()),
         )
     };
     let groups = scenarios.len().max(1);

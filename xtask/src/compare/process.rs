@@ -131,6 +131,9 @@ pub struct Finished {
     pub budget_hit: bool,
     /// It had not exited `grace` after the SIGINT: SIGKILL was sent.
     pub killed: bool,
+    /// Seconds from spawn to exit, as seen from here (the book's scripts' speed when they print
+    /// no report).
+    pub wall_s: f64,
     /// Peak resident set size, KiB (`ru_maxrss`).
     pub max_rss_kib: u64,
     pub user_s: f64,
@@ -183,6 +186,7 @@ pub fn run_measured(
     };
     // The process is reaped: `child` must not wait for it again, only be forgotten.
     drop(child);
+    done.wall_s = started.elapsed().as_secs_f64();
     if libc::WIFEXITED(status) {
         done.exit_code = Some(libc::WEXITSTATUS(status));
     }

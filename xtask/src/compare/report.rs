@@ -178,10 +178,11 @@ pub const COLUMN_NOTES: [&str; 5] = [
      count grows with how many of those overlap; ureq (flags-seq, flags-threadpool) adds a short-lived thread \
      per name lookup.",
     "ideal is the least time the server's injected delays allow: their sum over one connection, \
-     max(sum/N, longest) for N, and efficiency is ideal / elapsed.",
+     max(sum/N, longest) for N, and efficiency is ideal / elapsed (our downloaders only: the book's \
+     scripts give up on a request after 3.1 s).",
     "not att. is what a Ctrl-C spared: codes never started. note: budget (SIGINT at the time budget), \
      killed (SIGKILL: no end after it), trace counts (counted from the trace), server counts \
-     (a book script stopped by Ctrl-C prints no report: counts from the server, speed over the budget).",
+     (a book script that printed no report: counts from the server, speed over its time from start to exit).",
     "Figures are from one machine at one time, other work running; read them as orders of magnitude.",
 ];
 
