@@ -230,7 +230,7 @@ fn one(
         Runner::Python(_) => {
             let printed = python::read_report(&finished.stdout);
             (
-                from_printed(printed, stats.as_ref(), settings.budget_s),
+                from_printed(printed, stats.as_ref(), finished.wall_s),
                 Vec::new(),
             )
         }
