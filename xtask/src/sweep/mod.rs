@@ -147,11 +147,15 @@ pub fn per_request(rows: &[Row]) -> Vec<Cost> {
         .collect()
 }
 
+/// `~300 KiB`; a slope that is not positive (the noise of a shared machine, or a run that did
+/// less at the higher level) says so instead of printing a negative cost.
 fn kib(v: f64) -> String {
-    if v.abs() >= 100.0 {
-        format!("{v:.0}")
+    if v <= 0.0 {
+        "too little to measure (peak RSS did not grow)".to_string()
+    } else if v >= 100.0 {
+        format!("~{v:.0} KiB")
     } else {
-        format!("{v:.1}")
+        format!("~{v:.1} KiB")
     }
 }
 
@@ -163,16 +167,16 @@ pub fn headlines(settings: &Settings, rows: &[Row], costs: &[Cost]) -> Vec<Strin
     let pair =
         |threads: Option<&Cost>, tasks: Option<&Cost>, task_word: &str| match (threads, tasks) {
             (Some(t), Some(k)) => Some(format!(
-                "a thread in flight costs ~{} KiB, a {task_word} ~{} KiB",
+                "a thread in flight costs {}, a {task_word} {}",
                 kib(t.kib_per_request),
                 kib(k.kib_per_request)
             )),
             (Some(t), None) => Some(format!(
-                "a thread in flight costs ~{} KiB",
+                "a thread in flight costs {}",
                 kib(t.kib_per_request)
             )),
             (None, Some(k)) => Some(format!(
-                "a {task_word} in flight costs ~{} KiB",
+                "a {task_word} in flight costs {}",
                 kib(k.kib_per_request)
             )),
             (None, None) => None,
