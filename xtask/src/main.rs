@@ -3,6 +3,7 @@
 //!
 //! - `serve`: the book's three test servers (LOCAL 8000, DELAY 8001, ERROR 8002) in one process.
 //! - `compare`: builds the downloaders, runs them against their own servers, measures, reports.
+//! - `sweep`: the thread pool and tokio at -m 1..1000 on DELAY: what a thread and a task cost.
 //! - `race`: runs the three downloaders at once against one server and draws their boards live.
 //! - `diff A B`: shows what differs between two implementations' `src/main.rs`.
 
@@ -10,6 +11,7 @@ mod compare;
 mod diff;
 mod race;
 mod serve;
+mod sweep;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +34,8 @@ enum Task {
     Serve(serve::Args),
     /// Build the downloaders in release mode, run them against local servers, report the figures
     Compare(compare::Args),
+    /// Run the thread pool and tokio at -m 1, 10, 100, 1000 on DELAY: what each request in flight costs
+    Sweep(sweep::Args),
     /// Run flags-seq, flags-threadpool and flags-tokio at once against one server, their boards side by side
     Race(race::Args),
     /// Show the difference between two implementations' src/main.rs
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Serve(args) => serve::run(args),
         Task::Compare(args) => compare::run(args),
+        Task::Sweep(args) => sweep::run(args),
         Task::Diff(args) => diff::run(args),
         Task::Race(args) => race::run(args),
     };

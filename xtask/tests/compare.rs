@@ -29,7 +29,6 @@ fn quick_compare_writes_consistent_reports() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains("DELAY -e: flags-seq"), "{stdout}");
 
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("report.json")).unwrap())
@@ -71,7 +70,7 @@ fn quick_compare_writes_consistent_reports() {
     assert!(seq_delay["median"]["not_attempted"].as_u64().unwrap() > 0);
     assert!(seq_delay["median"]["ideal_s"].as_f64().unwrap() > 0.0);
 
-    for name in ["report.svg", "timeline.svg"] {
+    for name in ["report.svg", "memory.svg", "timeline.svg"] {
         let svg = std::fs::read_to_string(out.path().join(name)).unwrap();
         assert!(
             svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
@@ -79,8 +78,18 @@ fn quick_compare_writes_consistent_reports() {
         );
     }
     let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
-    assert_eq!(html.matches("<svg").count(), 2);
+    // Speed, memory and the timeline; the settings line and the column notes, as report.md.
+    assert_eq!(html.matches("<svg").count(), 3);
     assert!(html.contains("<table>") && html.contains("flags-tokio"));
+    assert!(
+        html.contains("first 30") && html.contains("--quick"),
+        "{html}"
+    );
+    assert!(html.contains("threads is the peak"), "{html}");
+    assert!(
+        stdout.contains("DELAY -e -l 30, delays 0.05..0.5 s: flags-seq"),
+        "{stdout}"
+    );
     assert!(
         std::fs::read_to_string(out.path().join("report.md"))
             .unwrap()

@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+use super::cli::Scenario;
+
 /// Set by Ctrl-C: stop the current downloader as the budget would, then give up.
 pub static ABORT: AtomicBool = AtomicBool::new(false);
 
@@ -69,12 +71,37 @@ impl ServerProcess {
     }
 
     /// Zero the server's statistics and restart its random sequence from the seed.
+    /// A server with `scenario`'s profile on `port` (0: a free one), seeded; `delay` (MIN[..MAX]
+    /// seconds) replaces the profile's delays, except on LOCAL, which has none.
+    pub fn start_scenario(
+        bin: &Path,
+        scenario: Scenario,
+        port: u16,
+        seed: u64,
+        delay: Option<&str>,
+    ) -> anyhow::Result<ServerProcess> {
+        let mut args: Vec<String> = [
+            "--profile",
+            &scenario.label().to_lowercase(),
+            "--port",
+            &port.to_string(),
+            "--seed",
+            &seed.to_string(),
+        ]
+        .map(String::from)
+        .to_vec();
+        if let (Some(delay), true) = (delay, scenario != Scenario::Local) {
+            args.extend(["--delay".to_string(), delay.to_string()]);
+        }
+        ServerProcess::start(bin, &args)
+    }
+
     pub fn reset_stats(&self) -> anyhow::Result<()> {
         http(&self.host_port, "POST", "/_stats/reset").map(drop)
     }
 
     /// The server's `GET /_stats` body.
-    pub fn stats(&self) -> anyhow::Result<serde_json::Value> {
+    pub fn stats(&self) -> anyhow::Result<flags_server::Stats> {
         let body = http(&self.host_port, "GET", "/_stats")?;
         serde_json::from_str(&body).context("/_stats is not JSON")
     }
@@ -127,12 +154,12 @@ pub struct Finished {
     pub stderr: String,
     /// The exit status, or None when a signal ended it.
     pub exit_code: Option<i32>,
-    pub signal: Option<i32>,
     /// SIGINT was sent because the time budget ran out.
     pub budget_hit: bool,
     /// It had not exited `grace` after the SIGINT: SIGKILL was sent.
     pub killed: bool,
-    /// Wall-clock time from spawn to exit, as seen from here.
+    /// Seconds from spawn to exit, as seen from here (the book's scripts' speed when they print
+    /// no report).
     pub wall_s: f64,
     /// Peak resident set size, KiB (`ru_maxrss`).
     pub max_rss_kib: u64,
@@ -189,8 +216,6 @@ pub fn run_measured(
     done.wall_s = started.elapsed().as_secs_f64();
     if libc::WIFEXITED(status) {
         done.exit_code = Some(libc::WEXITSTATUS(status));
-    } else if libc::WIFSIGNALED(status) {
-        done.signal = Some(libc::WTERMSIG(status));
     }
     done.max_rss_kib = u64::try_from(usage.ru_maxrss).unwrap_or(0);
     let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;

@@ -1,13 +1,17 @@
-//! The outputs: a table for the terminal, the headline, report.md, report.json and report.html.
+//! The outputs: a table for the terminal, the headlines, report.md, report.json and the SVG
+//! files (report.html is put together from them by `html`).
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Context;
+use serde::{Deserialize, Serialize};
 
-use super::{Measure, Row, Scenario, Settings, charts};
+use super::cli::{Scenario, Settings};
+use super::measure::{Counts, Measure, Row};
+use super::{charts, timeline};
 
-const HEADER: [&str; 15] = [
+pub const HEADER: [&str; 15] = [
     "scenario",
     "downloader",
     "-m",
@@ -25,7 +29,7 @@ const HEADER: [&str; 15] = [
     "note",
 ];
 
-fn cells(row: &Row) -> [String; 15] {
+pub fn cells(row: &Row) -> [String; 15] {
     let m = &row.median;
     let opt =
         |v: Option<f64>, digits: usize| v.map_or("-".to_string(), |v| format!("{v:.digits$}"));
@@ -50,11 +54,26 @@ fn cells(row: &Row) -> [String; 15] {
 }
 
 fn note(m: &Measure) -> String {
-    match (m.killed, m.budget_hit) {
-        (true, _) => "killed".to_string(),
-        (false, true) => "budget".to_string(),
-        _ => String::new(),
-    }
+    let ended = match (m.killed, m.budget_hit) {
+        (true, _) => "killed",
+        (false, true) => "budget",
+        _ => "",
+    };
+    let counts = match m.counts {
+        Counts::Report => "",
+        Counts::Trace => "trace counts",
+        Counts::Server => "server counts",
+    };
+    [ended, counts]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Columns written as words (left-aligned); the others are numbers.
+pub fn is_text_column(i: usize) -> bool {
+    i < 2 || i == 14
 }
 
 /// Left-aligned words, right-aligned numbers, columns as wide as their widest cell.
@@ -69,7 +88,7 @@ pub fn text_table(rows: &[Row]) -> String {
     let render = |line: &[String]| {
         let mut s = String::new();
         for (i, (cell, w)) in line.iter().zip(widths).enumerate() {
-            let text = if i < 2 || i == 14 {
+            let text = if is_text_column(i) {
                 format!("{cell:<w$}")
             } else {
                 format!("{cell:>w$}")
@@ -89,18 +108,25 @@ pub fn text_table(rows: &[Row]) -> String {
     out
 }
 
-/// One line per scenario, like the talk's: each downloader at its highest concurrency.
-pub fn headlines(rows: &[Row]) -> Vec<String> {
+/// One line per scenario, like the talk's: each downloader at its highest concurrency, and
+/// what ran (`-e`, or `-e -l 100, delays 0.05..0.5 s` with --quick).
+pub fn headlines(settings: &Settings, rows: &[Row]) -> Vec<String> {
     let mut scenarios: Vec<Scenario> = rows.iter().map(|r| r.scenario).collect();
     scenarios.dedup();
+    let mut downloaders: Vec<&str> = Vec::new();
+    for row in rows {
+        if !downloaders.contains(&row.downloader.as_str()) {
+            downloaders.push(&row.downloader);
+        }
+    }
     scenarios
         .into_iter()
         .map(|scenario| {
             let mut parts = Vec::new();
-            for downloader in ["flags-seq", "flags-threadpool", "flags-tokio"] {
+            for downloader in &downloaders {
                 let best = rows
                     .iter()
-                    .filter(|r| r.scenario == scenario && r.downloader == downloader)
+                    .filter(|r| r.scenario == scenario && r.downloader == *downloader)
                     .max_by_key(|r| r.concurrency);
                 if let Some(row) = best {
                     let m = if row.concurrency > 1 {
@@ -114,27 +140,21 @@ pub fn headlines(rows: &[Row]) -> Vec<String> {
                     ));
                 }
             }
-            format!("{} -e: {}", scenario.label(), parts.join(", "))
+            format!(
+                "{} {}: {}",
+                scenario.label(),
+                settings.scope(scenario),
+                parts.join(", ")
+            )
         })
         .collect()
 }
 
-/// Speeds as the talk says them: 0.36, 1.92, 150.
-fn speed(v: Option<f64>) -> String {
-    match v {
-        None => "-".to_string(),
-        Some(v) if v >= 100.0 => format!("{v:.0}"),
-        Some(v) if v >= 10.0 => format!("{v:.1}"),
-        Some(v) => format!("{v:.2}"),
-    }
-}
-
-fn markdown(settings: &Settings, rows: &[Row]) -> String {
-    let mut md = String::from("# Flags downloaders compared\n\n");
-    let _ = writeln!(
-        md,
+/// The settings in one sentence, for report.md and report.html.
+pub fn settings_line(settings: &Settings) -> String {
+    format!(
         "Every code from AA to ZZ (`-e`{}), {} repeat(s), median shown; budget {} s per run, then SIGINT; \
-         {} build; server seed {}{}.\n",
+         {} build; server seed {}{}{}.",
         settings
             .limit
             .map_or(String::new(), |n| format!(", first {n}")),
@@ -142,12 +162,39 @@ fn markdown(settings: &Settings, rows: &[Row]) -> String {
         settings.budget_s,
         settings.profile,
         settings.seed,
-        settings
-            .delay
-            .as_ref()
-            .map_or(String::new(), |d| format!(", delays {d} s")),
-    );
-    for line in headlines(rows) {
+        settings.delay.as_ref().map_or(String::new(), |d| format!(
+            ", delays {d} s on DELAY and ERROR"
+        )),
+        if settings.quick { " (--quick)" } else { "" },
+    )
+}
+
+/// What the columns mean, under the table in report.md and report.html.
+pub const COLUMN_NOTES: [&str; 5] = [
+    "RSS and CPU come from the downloader's own `rusage` (wait4): peak resident memory, user + system time.",
+    "threads is the peak of /proc/PID/status `Threads:`, sampled every 10 ms: the main thread, then one per \
+     pool worker for flags-threadpool; flags-tokio runs every task on one thread (a current-thread runtime), \
+     plus tokio's blocking pool, where `spawn_blocking` saves each file and reqwest looks up names, so its \
+     count grows with how many of those overlap; ureq (flags-seq, flags-threadpool) adds a short-lived thread \
+     per name lookup.",
+    "ideal is the least time the server's injected delays allow: their sum over one connection, \
+     max(sum/N, longest) for N, and efficiency is ideal / elapsed (our downloaders only: the book's \
+     scripts give up on a request after 3.1 s).",
+    "not att. is what a Ctrl-C spared: codes never started. note: budget (SIGINT at the time budget), \
+     killed (SIGKILL: no end after it), trace counts (counted from the trace), server counts \
+     (a book script that printed no report: counts from the server, speed over its time from start to exit).",
+    "Figures are from one machine at one time, other work running; read them as orders of magnitude.",
+];
+
+/// Speeds as the talk says them: 0.36, 1.92, 150.
+fn speed(v: Option<f64>) -> String {
+    v.map_or("-".to_string(), charts::figure)
+}
+
+fn markdown(settings: &Settings, rows: &[Row]) -> String {
+    let mut md = String::from("# Flags downloaders compared\n\n");
+    let _ = writeln!(md, "{}\n", settings_line(settings));
+    for line in headlines(settings, rows) {
         let _ = writeln!(md, "- {line}");
     }
     md.push('\n');
@@ -158,67 +205,27 @@ fn markdown(settings: &Settings, rows: &[Row]) -> String {
         HEADER
             .iter()
             .enumerate()
-            .map(|(i, _)| if i < 2 { "---|" } else { "---:|" })
+            .map(|(i, _)| if is_text_column(i) { "---|" } else { "---:|" })
             .collect::<String>()
     );
     for row in rows {
         let _ = writeln!(md, "| {} |", cells(row).join(" | "));
     }
-    md.push_str(
-        "\nRSS and CPU come from the downloader's own `rusage` (wait4); threads is the peak of \
-         /proc/PID/status `Threads:`; ideal is the least time the server's injected delays allow \
-         (their sum over one connection, the longest for unbounded concurrency, max(sum/N, longest) for N).\n",
-    );
+    md.push('\n');
+    for note in COLUMN_NOTES {
+        let _ = writeln!(md, "- {note}");
+    }
     md
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-fn html(settings: &Settings, rows: &[Row], chart: &str, timeline: &str) -> String {
-    let mut page = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Flags downloaders compared</title>\n\
-         <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}\
-         td,th{border:1px solid #ccc;padding:2px 8px}td.n{text-align:right}svg{max-width:100%;height:auto}</style>\n\
-         </head>\n<body>\n<h1>Flags downloaders compared</h1>\n<ul>\n",
-    );
-    for line in headlines(rows) {
-        let _ = writeln!(page, "<li>{}</li>", escape(&line));
-    }
-    let _ = writeln!(
-        page,
-        "</ul>\n<p>{} repeat(s), median shown; budget {} s per run; {} build; server seed {}.</p>\n<table>\n<tr>{}</tr>",
-        settings.repeat,
-        settings.budget_s,
-        settings.profile,
-        settings.seed,
-        HEADER
-            .iter()
-            .map(|h| format!("<th>{}</th>", escape(h)))
-            .collect::<String>()
-    );
-    for row in rows {
-        let tds: String = cells(row)
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i < 2 || i == 14 {
-                    format!("<td>{}</td>", escape(c))
-                } else {
-                    format!("<td class=\"n\">{}</td>", escape(c))
-                }
-            })
-            .collect();
-        let _ = writeln!(page, "<tr>{tds}</tr>");
-    }
-    let _ = write!(
-        page,
-        "</table>\n<h2>Speed</h2>\n{chart}\n<h2>Timeline</h2>\n{timeline}\n</body>\n</html>\n"
-    );
-    page
+/// What report.json and sweep.json hold, as far as report.html needs.
+#[derive(Serialize, Deserialize)]
+pub struct Report {
+    pub settings: Settings,
+    /// The lines a teacher quotes.
+    #[serde(default)]
+    pub headlines: Vec<String>,
+    pub rows: Vec<Row>,
 }
 
 pub fn write_all(
@@ -232,12 +239,16 @@ pub fn write_all(
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
     };
     write("report.md", &markdown(settings, rows))?;
-    let json = serde_json::json!({ "settings": settings, "rows": rows });
+    let report = Report {
+        settings: settings.clone(),
+        headlines: headlines(settings, rows),
+        rows: Vec::new(),
+    };
+    let mut json = serde_json::to_value(&report)?;
+    json["rows"] = serde_json::to_value(rows)?;
     write("report.json", &serde_json::to_string_pretty(&json)?)?;
-    let chart = charts::speed_chart(rows)?;
-    write("report.svg", &chart)?;
-    let timeline = charts::timeline(rows, timeline_scenario)?;
-    write("timeline.svg", &timeline)?;
-    write("report.html", &html(settings, rows, &chart, &timeline))?;
+    write("report.svg", &charts::speed(rows)?)?;
+    write("memory.svg", &charts::memory(rows)?)?;
+    write("timeline.svg", &timeline::draw(rows, timeline_scenario)?)?;
     Ok(())
 }

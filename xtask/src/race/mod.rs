@@ -17,8 +17,9 @@ use crossterm::cursor::{Hide, Show};
 use crossterm::execute;
 use flags_common::board::Painter;
 
-use crate::compare::process::ABORT;
-use crate::compare::{self, BuildProfile, Impl, Scenario};
+use crate::compare::build;
+use crate::compare::process::{ABORT, ServerProcess};
+use crate::compare::{BuildProfile, Impl, Runner, Scenario};
 use racer::{Racer, Start};
 
 #[derive(clap::Args, Debug)]
@@ -73,14 +74,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Up to 1000 connections at each end, as compare does.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let root = crate::workspace_root();
-    let bins = compare::build(&root, args.profile)?;
-    let server = compare::start_server(
+    let bins = build::binaries(None, args.profile)?;
+    let server = ServerProcess::start_scenario(
         &bins["flags-server"],
         args.server,
+        0,
         args.seed,
         args.delay.as_deref(),
     )?;
-    let dir = compare::target_dir(&root).join("race");
+    let dir = build::target_dir(&root).join("race");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
 
     let headline = format!(
@@ -104,7 +106,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let race_start = Instant::now();
     let mut racers = Vec::new();
     for implementation in IMPLS {
-        let bin = &bins[implementation.package()];
+        let bin = &bins[Runner::Rust(implementation).name()];
         racers.push(Racer::start(implementation, bin, &start)?);
     }
     while !racers.iter().all(Racer::done) {

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use flags_common::board::BoardState;
 use flags_common::{Summary, TraceEvent};
 
-use crate::compare::Impl;
 use crate::compare::process::{Finished, run_measured};
+use crate::compare::{Impl, Runner};
 
 /// A downloader racing, or done.
 pub struct Racer {
@@ -45,8 +45,9 @@ pub struct Start<'a> {
 impl Racer {
     /// Start `implementation` now.
     pub fn start(implementation: Impl, bin: &Path, start: &Start<'_>) -> anyhow::Result<Racer> {
-        let package = implementation.package();
-        let concurrencies = implementation.concurrencies();
+        let runner = Runner::Rust(implementation);
+        let package = runner.name();
+        let concurrencies = runner.concurrencies();
         let most = concurrencies.iter().copied().max().unwrap_or(1);
         let asked = start.max_req.unwrap_or(concurrencies[0]);
         let concur_req = asked.min(most).min(start.codes.len()).max(1);

@@ -41,12 +41,11 @@ fn how_it_ended(racer: &Racer) -> String {
         Some(Err(err)) => format!("failed: {err}"),
         Some(Ok(done)) if done.killed => "killed (no end after SIGINT)".into(),
         Some(Ok(done)) if done.budget_hit => "budget: SIGINT".into(),
-        Some(Ok(done)) => match (done.exit_code, done.signal) {
-            (Some(0), _) => "finished".into(),
-            (Some(130), _) => "Ctrl-C".into(),
-            (Some(code), _) => format!("exit {code}"),
-            (None, Some(signal)) => format!("signal {signal}"),
-            (None, None) => "?".into(),
+        Some(Ok(done)) => match done.exit_code {
+            Some(0) => "finished".into(),
+            Some(130) => "Ctrl-C".into(),
+            Some(code) => format!("exit {code}"),
+            None => "ended by a signal".into(),
         },
     }
 }

@@ -1,0 +1,86 @@
+//! What a measuring task sets up before its first run: the settings, the `--python` checks,
+//! Ctrl-C, the open-file limit, the binaries and the output directory.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+
+use anyhow::Context;
+
+use super::build::{self, Bins};
+use super::cli::{Common, QuickDefaults, Settings};
+use super::measure::Bench;
+use super::process::ABORT;
+use super::python::Python;
+
+pub struct Session {
+    pub settings: Settings,
+    pub python: Option<Python>,
+    pub bins: Bins,
+    pub out: PathBuf,
+}
+
+impl Session {
+    /// Ready to measure, or the exit code to end with: 2 for a usage error (printed with
+    /// `usage`), 130 for a Ctrl-C during the build.
+    pub fn prepare(
+        common: &Common,
+        quick: &QuickDefaults,
+        usage: &str,
+    ) -> anyhow::Result<Result<Session, ExitCode>> {
+        let settings = match common.settings(quick) {
+            Ok(settings) => settings,
+            Err(msg) => {
+                eprintln!("error: {msg}\nusage: {usage}");
+                return Ok(Err(ExitCode::from(2)));
+            }
+        };
+        let python = match &common.python {
+            None => None,
+            Some(dir) => match Python::check(dir, common.python_port_base) {
+                Ok(python) => Some(python),
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    return Ok(Err(ExitCode::from(2)));
+                }
+            },
+        };
+        let _ = ctrlc::set_handler(|| {
+            ABORT.store(true, Ordering::SeqCst);
+            eprintln!("\nInterrupted: stopping the current run.");
+        });
+        // Up to 1000 connections at each end: raise this process's open-file limit, which the
+        // servers and downloaders inherit.
+        let _ = rlimit::increase_nofile_limit(u64::MAX);
+        let bins = build::binaries(common.bin_dir.as_deref(), common.profile)?;
+        if ABORT.load(Ordering::Relaxed) {
+            return Ok(Err(interrupted()));
+        }
+        let out = common
+            .out
+            .clone()
+            .unwrap_or_else(|| build::target_dir(&crate::workspace_root()).join("compare"));
+        std::fs::create_dir_all(out.join("traces"))
+            .with_context(|| format!("cannot create {}", out.display()))?;
+        Ok(Ok(Session {
+            settings,
+            python,
+            bins,
+            out,
+        }))
+    }
+
+    pub fn bench(&self) -> Bench<'_> {
+        Bench {
+            bins: &self.bins,
+            settings: &self.settings,
+            out: &self.out,
+            python: self.python.as_ref(),
+        }
+    }
+}
+
+pub fn interrupted() -> ExitCode {
+    eprintln!("Interrupted: no report written.");
+    ExitCode::from(130)
+}
