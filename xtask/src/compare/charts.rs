@@ -33,7 +33,7 @@ pub fn draw_err(err: impl std::fmt::Display) -> anyhow::Error {
 pub fn speed(rows: &[Row]) -> anyhow::Result<String> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (960, 520)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (1160, 520)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
         bars(
             &root,
@@ -54,7 +54,7 @@ pub fn speed(rows: &[Row]) -> anyhow::Result<String> {
 pub fn memory(rows: &[Row]) -> anyhow::Result<String> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (960, 900)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (1160, 900)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
         let (top, bottom) = root.split_vertically(450);
         bars(
@@ -129,16 +129,16 @@ where
     let (lo, hi) = if values.is_empty() {
         (0.1, 10.0)
     } else {
-        // Headroom above the tallest bar for its value and the legend, which grows with the
-        // number of series (with --python, ten).
-        let room = if series.len() > 5 { 4000.0 } else { 40.0 };
+        // Headroom above the tallest bar for its value; the key has a column of its own.
         (
             10f64.powf((lowest / 2.0).log10().floor()),
-            10f64.powf((highest * room).log10().ceil()),
+            10f64.powf((highest * 3.0).log10().ceil()),
         )
     };
     let groups = scenarios.len().max(1);
-    let mut chart = ChartBuilder::on(area)
+    let (plot, key_area) = area.split_horizontally(area.dim_in_pixel().0 as i32 - KEY_WIDTH);
+    key(&key_area, &series)?;
+    let mut chart = ChartBuilder::on(&plot)
         .caption(panel.caption, ("sans-serif", 20))
         .margin(15)
         .x_label_area_size(35)
@@ -192,9 +192,7 @@ where
                 bars.iter()
                     .map(|&(x, v)| Rectangle::new([(x, lo), (x + width * 0.9, v)], color.filled())),
             )
-            .map_err(draw_err)?
-            .label(name.as_str())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 12, y + 6)], color.filled()));
+            .map_err(draw_err)?;
         chart
             .draw_series(bars.iter().map(|&(x, v)| {
                 let style = ("sans-serif", 11)
@@ -205,14 +203,30 @@ where
             }))
             .map_err(draw_err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 13))
-        .draw()
-        .map_err(draw_err)?;
+    Ok(())
+}
+
+/// Width of the key beside each bar chart, in pixels.
+const KEY_WIDTH: i32 = 230;
+
+/// The key: a colour chip and a name per series, top down, in a column of its own so that it
+/// never hides a bar.
+fn key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[String]) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    for (k, name) in series.iter().enumerate() {
+        let color = SERIES[k % SERIES.len()];
+        let y = 50 + 20 * k as i32;
+        area.draw(&Rectangle::new([(0, y - 6), (12, y + 6)], color.filled()))
+            .map_err(draw_err)?;
+        let style = ("sans-serif", 13)
+            .into_font()
+            .into_text_style(area)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw(&Text::new(name.as_str(), (20, y), style))
+            .map_err(draw_err)?;
+    }
     Ok(())
 }
 
