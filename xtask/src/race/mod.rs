@@ -113,10 +113,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         std::thread::sleep(TICK);
         racers.iter_mut().for_each(Racer::update);
         let note = note(&args, race_start);
-        screen.draw(&racers, race_start, &headline, &note)?;
+        screen.draw(&racers, race_start, (&headline, &note), false)?;
     }
     let note = note(&args, race_start);
-    screen.finish(&racers, race_start, &headline, &note)?;
+    screen.draw(&racers, race_start, (&headline, &note), true)?;
     drop(server);
 
     println!("\n{}", table::table(&racers));
@@ -179,32 +179,21 @@ impl Screen {
         })
     }
 
+    /// One frame: only what changed, or with `last` the whole frame and the cursor back.
     fn draw(
         &mut self,
         racers: &[Racer],
         start: Instant,
-        headline: &str,
-        note: &str,
-    ) -> io::Result<()> {
-        if let Some(painter) = &mut self.painter {
-            let canvas = screen::frame(racers, start, headline, note);
-            painter.draw(&mut io::stdout().lock(), &canvas)?;
-        }
-        Ok(())
-    }
-
-    /// The last frame, whole, and the cursor back.
-    fn finish(
-        &mut self,
-        racers: &[Racer],
-        start: Instant,
-        headline: &str,
-        note: &str,
+        (headline, note): (&str, &str),
+        last: bool,
     ) -> io::Result<()> {
         if let Some(painter) = &mut self.painter {
             let canvas = screen::frame(racers, start, headline, note);
             let mut out = io::stdout().lock();
-            painter.redraw(&mut out, &canvas)?;
+            match last {
+                false => painter.draw(&mut out, &canvas)?,
+                true => painter.redraw(&mut out, &canvas)?,
+            }
             out.flush()?;
         }
         Ok(())
