@@ -115,6 +115,8 @@ fn restore_terminal() {
 /// (crossterm could read Ctrl-C as a key, but only in raw mode, which we avoid.)
 fn restore_terminal_on_ctrl_c() -> anyhow::Result<()> {
     ctrlc::set_handler(|| {
+        // Held until the process ends, so the spinner cannot draw a frame after the clear.
+        let _stdout = io::stdout().lock();
         if io::stdout().is_terminal() {
             restore_terminal();
         }
