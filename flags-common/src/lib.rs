@@ -28,8 +28,6 @@ mod save;
 mod servers;
 #[cfg(feature = "testkit")]
 pub mod testkit;
-#[cfg(feature = "testkit")]
-pub mod testkit_board;
 mod trace;
 
 use std::process::ExitCode;

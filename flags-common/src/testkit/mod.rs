@@ -9,6 +9,7 @@
 //! Nothing here measures time: a run that does not end within `HANG` is killed and reported as
 //! hung, which only catches a downloader that never ends.
 
+mod board;
 mod hostile;
 mod signal;
 mod tools;
@@ -18,18 +19,20 @@ use std::time::Duration;
 
 use flags_server::{Config, Profile};
 
+pub use board::*;
 pub use hostile::{Hostile, Reply, cc_and_file};
 pub use tools::*;
 
-/// Defines each check as `pub fn name(bin: &str)` and `behaviour_tests!($bin)`, which makes a
-/// `#[test]` of every one. (`$d` is a `$` handed in, for the inner macro's own variables.)
+/// Defines each check as `pub fn name(bin: &str)` and `$tests!($bin)` (`behaviour_tests!`,
+/// `board_tests!`), which makes a `#[test]` of every one. (`$d` is a `$` handed in, for the
+/// inner macro's own variables.) The checks are re-exported here, so `testkit::name` finds them.
 macro_rules! checks {
-    ($d:tt $( $(#[$meta:meta])* fn $name:ident($bin:ident) $body:block )*) => {
+    ($d:tt $tests:ident; $( $(#[$meta:meta])* fn $name:ident($bin:ident) $body:block )*) => {
         $( $(#[$meta])* pub fn $name($bin: &str) $body )*
 
-        /// One `#[test]` per check of the testkit, each running the downloader `$bin`.
+        /// One `#[test]` per check, each running the downloader `$bin`.
         #[macro_export]
-        macro_rules! behaviour_tests {
+        macro_rules! $tests {
             ($d bin:expr) => {
                 $(
                     #[test]
@@ -41,8 +44,9 @@ macro_rules! checks {
         }
     };
 }
+use checks;
 
-checks! { $
+checks! { $ behaviour_tests;
 
 fn every_code_gives_194_flags_equal_to_the_servers(bin) {
     let server = server(Profile::Local, 0.0, 0.0, 1);

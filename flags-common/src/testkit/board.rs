@@ -1,58 +1,31 @@
 //! The `--board` checks every downloader runs on a real pseudo-terminal. In a downloader's
 //! `tests/`, `flags_common::board_tests!(env!("CARGO_BIN_EXE_flags-seq"));` makes one `#[test]`
-//! of each check below. Like the behaviour checks, none of them measures time.
+//! of each check below, written once inside `checks!` as the behaviour checks are. Like them,
+//! none of them measures time.
 
 use std::process::Command;
-use std::time::Duration;
 
 use crossterm::style::{Color, SetForegroundColor};
-use flags_server::{Config, Profile, ServerHandle};
+use flags_server::Profile;
 use pty_harness::{HIDE_CURSOR, Pty, SHOW_CURSOR};
 use tempfile::TempDir;
 
+use super::{checks, path, server, tempdir};
 use crate::board::Cell;
 use crate::board::grid::look;
-
-/// Makes one `#[test]` per check, each running the downloader `$bin`.
-#[macro_export]
-macro_rules! board_tests {
-    ($bin:expr) => {
-        $crate::board_tests!(@each $bin;
-            board_final_frame_shows_the_counts,
-            board_cells_change_state_during_a_run,
-            board_ctrl_c_leaves_the_terminal_clean_and_exits_130,
-            board_in_a_small_terminal_falls_back_to_the_bar,
-            board_without_a_terminal_prints_what_it_always_did
-        );
-    };
-    (@each $bin:expr; $($check:ident),*) => {
-        $(
-            #[test]
-            fn $check() {
-                $crate::testkit_board::$check($bin);
-            }
-        )*
-    };
-}
 
 /// The first full frame ends with the legend's last word; the final frame begins by going
 /// back up over the whole board (31 lines).
 const END_OF_FIRST_FRAME: &str = " error";
 const FINAL_FRAME: &str = "\x1b[31F";
 
-pub fn board_final_frame_shows_the_counts(bin: &str) {
-    let server = server(Profile::Local, 0.0);
+checks! { $ board_tests;
+
+fn board_final_frame_shows_the_counts(bin) {
+    let server = server(Profile::Local, 0.0, 0.0, 1);
     let dest = tempdir();
-    let args = [
-        "--board",
-        "-e",
-        "-m",
-        "20",
-        "-s",
-        server.base_url(),
-        "--dest",
-    ];
-    let run = Pty::spawn(bin, &[&args[..], &[path(&dest)]].concat(), 40, 100).finish();
+    let args = ["--board", "-e", "-m", "20"];
+    let run = on_terminal(bin, &args, server.base_url(), &dest, (40, 100)).finish();
     assert_eq!(run.exit_code, 0, "{:?}", run.output);
     let status = last_status_line(&run.output);
     assert!(
@@ -65,11 +38,11 @@ pub fn board_final_frame_shows_the_counts(bin: &str) {
     assert!(report.contains("194 flags downloaded."), "{report:?}");
 }
 
-pub fn board_cells_change_state_during_a_run(bin: &str) {
-    let server = server(Profile::Delay, 0.05);
+fn board_cells_change_state_during_a_run(bin) {
+    let server = server(Profile::Delay, 0.05, 0.0, 1);
     let dest = tempdir();
-    let args = ["--board", "B", "-m", "2", "-s", server.base_url(), "--dest"];
-    let run = Pty::spawn(bin, &[&args[..], &[path(&dest)]].concat(), 40, 100).finish();
+    let args = ["--board", "B", "-m", "2"];
+    let run = on_terminal(bin, &args, server.base_url(), &dest, (40, 100)).finish();
     assert_eq!(run.exit_code, 0, "{:?}", run.output);
     // Between the first frame (all queued) and the final one, frames that changed cells.
     let first_end = run.output.find(END_OF_FIRST_FRAME).expect("a first frame");
@@ -84,19 +57,11 @@ pub fn board_cells_change_state_during_a_run(bin: &str) {
     assert!(last_status_line(&run.output).contains("done 26/26 · OK 17 · not found 9"));
 }
 
-pub fn board_ctrl_c_leaves_the_terminal_clean_and_exits_130(bin: &str) {
-    let server = server(Profile::Delay, 0.2);
+fn board_ctrl_c_leaves_the_terminal_clean_and_exits_130(bin) {
+    let server = server(Profile::Delay, 0.2, 0.0, 1);
     let dest = tempdir();
-    let args = [
-        "--board",
-        "-e",
-        "-m",
-        "2",
-        "-s",
-        server.base_url(),
-        "--dest",
-    ];
-    let mut term = Pty::spawn(bin, &[&args[..], &[path(&dest)]].concat(), 40, 100);
+    let args = ["--board", "-e", "-m", "2"];
+    let mut term = on_terminal(bin, &args, server.base_url(), &dest, (40, 100));
     // A code has ended (AA is not found): the run is under way, Ctrl-C is handled.
     let ended = mark(Cell::NotFound);
     term.wait_until(
@@ -120,11 +85,11 @@ pub fn board_ctrl_c_leaves_the_terminal_clean_and_exits_130(bin: &str) {
     assert!(reset > coloured, "the colours are reset: {out:?}");
 }
 
-pub fn board_in_a_small_terminal_falls_back_to_the_bar(bin: &str) {
-    let server = server(Profile::Delay, 0.05);
+fn board_in_a_small_terminal_falls_back_to_the_bar(bin) {
+    let server = server(Profile::Delay, 0.05, 0.0, 1);
     let dest = tempdir();
-    let args = ["--board", "B", "-m", "2", "-s", server.base_url(), "--dest"];
-    let run = Pty::spawn(bin, &[&args[..], &[path(&dest)]].concat(), 24, 80).finish();
+    let args = ["--board", "B", "-m", "2"];
+    let run = on_terminal(bin, &args, server.base_url(), &dest, (24, 80)).finish();
     let out = &run.output;
     assert_eq!(run.exit_code, 0, "{out:?}");
     let says = "--board needs a terminal of at least 80 × 32; this one is 80 × 24: showing the progress bar instead.";
@@ -154,8 +119,8 @@ pub fn board_in_a_small_terminal_falls_back_to_the_bar(bin: &str) {
     assert!(line.chars().count() <= 78, "{line:?}");
 }
 
-pub fn board_without_a_terminal_prints_what_it_always_did(bin: &str) {
-    let server = server(Profile::Local, 0.0);
+fn board_without_a_terminal_prints_what_it_always_did(bin) {
+    let server = server(Profile::Local, 0.0, 0.0, 1);
     let run = |board: bool| {
         let dest = tempdir();
         let mut cmd = Command::new(bin);
@@ -180,6 +145,15 @@ pub fn board_without_a_terminal_prints_what_it_always_did(bin: &str) {
     assert_eq!(run(true), run(false));
 }
 
+}
+
+/// Start `bin` with `args`, `-s url` and `--dest dest` on a `rows` × `cols` pseudo-terminal.
+fn on_terminal(bin: &str, args: &[&str], url: &str, dest: &TempDir, size: (u16, u16)) -> Pty {
+    let (rows, cols) = size;
+    let all = [args, &["-s", url, "--dest", path(dest)]].concat();
+    Pty::spawn(bin, &all, rows, cols)
+}
+
 /// How a cell in `state` is drawn when it changes: its colour, then its character.
 pub fn mark(state: Cell) -> String {
     let (ch, color) = look(state);
@@ -192,21 +166,4 @@ pub fn last_status_line(output: &str) -> String {
     let line = &output[at..];
     let end = line.find(['\r', '\n', '\x1b']).unwrap_or(line.len());
     line[..end].trim_end().to_string()
-}
-
-fn server(profile: Profile, delay: f64) -> ServerHandle {
-    let mut config = Config::new(profile);
-    let delay = Duration::from_secs_f64(delay);
-    config.delay = Some((delay, delay));
-    config.error_rate = Some(0.0);
-    config.seed = Some(1);
-    flags_server::start(config).expect("start the built-in server")
-}
-
-fn tempdir() -> TempDir {
-    tempfile::tempdir().expect("make a temporary directory")
-}
-
-fn path(dir: &TempDir) -> &str {
-    dir.path().to_str().expect("a UTF-8 temporary path")
 }
