@@ -169,6 +169,12 @@ pub struct Finished {
     pub threads_peak: u32,
 }
 
+/// How long a downloader stopped by SIGINT may take to end: the requests in flight get their
+/// `--timeout`, and 5 s more; past that it gets SIGKILL.
+pub fn grace(timeout_s: f64) -> Duration {
+    Duration::from_secs_f64(timeout_s + 5.0)
+}
+
 /// Run `command` to its end: SIGINT after `budget`, SIGKILL `grace` later, reaped with `wait4`.
 pub fn run_measured(
     mut command: Command,

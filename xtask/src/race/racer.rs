@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use flags_common::board::BoardState;
 use flags_common::{Summary, TraceEvent};
 
-use crate::compare::process::{Finished, run_measured};
+use crate::compare::process::{self, Finished, run_measured};
 use crate::compare::{Impl, Runner};
 
 /// A downloader racing, or done.
@@ -47,10 +47,11 @@ impl Racer {
     pub fn start(implementation: Impl, bin: &Path, start: &Start<'_>) -> anyhow::Result<Racer> {
         let runner = Runner::Rust(implementation);
         let package = runner.name();
-        let concurrencies = runner.concurrencies();
-        let most = concurrencies.iter().copied().max().unwrap_or(1);
-        let asked = start.max_req.unwrap_or(concurrencies[0]);
-        let concur_req = asked.min(most).min(start.codes.len()).max(1);
+        let asked = start.max_req.unwrap_or(runner.concurrencies()[0]);
+        let concur_req = asked
+            .min(runner.max_concurrency())
+            .min(start.codes.len())
+            .max(1);
         let trace = start.dir.join(format!("{package}.jsonl"));
         let dest = start.dir.join(package);
         let _ = std::fs::remove_file(&trace);
@@ -64,8 +65,8 @@ impl Racer {
             .arg("--trace")
             .arg(&trace);
         let budget = start.budget;
-        // As compare: after the SIGINT, the requests in flight get their timeout and 5 s more.
-        let grace = Duration::from_secs(15);
+        // The downloaders' own --timeout (10 s) applies to the requests in flight.
+        let grace = process::grace(10.0);
         let process = std::thread::Builder::new()
             .name(package.into())
             .spawn(move || run_measured(command, budget, grace))?;
@@ -83,6 +84,8 @@ impl Racer {
 
     /// Take in the trace lines written since the last call, and see whether the process ended.
     pub fn update(&mut self) {
+        // Seen before reading, so a process that has ended has written all it will.
+        let ended = self.process.as_ref().is_some_and(JoinHandle::is_finished);
         for event in self.trace.new_events() {
             match event {
                 TraceEvent::Start { cc, .. } => self.board.start(&cc),
@@ -93,15 +96,7 @@ impl Racer {
                 }
             }
         }
-        if self.process.as_ref().is_some_and(JoinHandle::is_finished)
-            && let Some(process) = self.process.take()
-        {
-            // Lines written just before it exited.
-            for event in self.trace.new_events() {
-                if let TraceEvent::Summary(summary) = event {
-                    self.summary = Some(summary);
-                }
-            }
+        if ended && let Some(process) = self.process.take() {
             self.ended_at.get_or_insert_with(Instant::now);
             self.finished = Some(
                 process
