@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::cli::Scenario;
+use super::cli::{Scenario, first_seen};
 use super::measure::Row;
 
 /// One colour per downloader × concurrency, in the order the rows come.
@@ -113,12 +113,7 @@ where
 {
     let mut scenarios: Vec<Scenario> = rows.iter().map(|r| r.scenario).collect();
     scenarios.dedup();
-    let mut series: Vec<String> = Vec::new();
-    for row in rows {
-        if !series.contains(&row.label) {
-            series.push(row.label.clone());
-        }
-    }
+    let series = first_seen(rows.iter().map(|r| r.label.as_str()));
     let values: Vec<f64> = rows
         .iter()
         .filter_map(panel.value)
@@ -178,7 +173,7 @@ where
         let color = SERIES[k % SERIES.len()];
         let bars: Vec<(f64, f64)> = rows
             .iter()
-            .filter(|r| &r.label == name)
+            .filter(|r| r.label == *name)
             .filter_map(|r| {
                 let g = scenarios.iter().position(|s| *s == r.scenario)? as f64;
                 Some((
@@ -211,7 +206,7 @@ const KEY_WIDTH: i32 = 230;
 
 /// The key: a colour chip and a name per series, top down, in a column of its own so that it
 /// never hides a bar.
-fn key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[String]) -> anyhow::Result<()>
+fn key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[&str]) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -224,7 +219,7 @@ where
             .into_font()
             .into_text_style(area)
             .pos(Pos::new(HPos::Left, VPos::Center));
-        area.draw(&Text::new(name.as_str(), (20, y), style))
+        area.draw(&Text::new(*name, (20, y), style))
             .map_err(draw_err)?;
     }
     Ok(())

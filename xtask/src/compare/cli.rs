@@ -194,6 +194,17 @@ impl Common {
 }
 
 /// Sorted, without repeats.
+/// Each item once, in the order it first comes: downloaders, labels, as the rows list them.
+pub fn first_seen<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut seen = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    seen
+}
+
 pub fn distinct<T: Ord + Clone>(items: &[T]) -> Vec<T> {
     let mut v = items.to_vec();
     v.sort();

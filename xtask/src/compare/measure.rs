@@ -210,7 +210,7 @@ fn one(
         }
         (Runner::Python(_), None) => bail!("a Python run without --python"),
     };
-    let grace = Duration::from_secs_f64(settings.timeout_s + 5.0);
+    let grace = process::grace(settings.timeout_s);
     let budget = Duration::from_secs_f64(settings.budget_s);
     let finished = process::run_measured(command, budget, grace)?;
     let stats = server.stats().ok();
@@ -230,12 +230,13 @@ fn one(
             )
         }
     };
-    let mut measure = with_costs(measure, &finished, stats, run.concurrency);
-    if let Runner::Python(_) = run.runner {
-        // The book's scripts give up on a request after 3.1 s, while the server's statistics
-        // count each delay whole: no ideal time to hold them to.
-        (measure.ideal_s, measure.efficiency) = (None, None);
+    let mut measure = with_costs(measure, &finished);
+    // The book's scripts give up on a request after 3.1 s, while the server's statistics count
+    // each delay whole: no ideal time to hold them to.
+    if let (Runner::Rust(_), Some(stats)) = (run.runner, &stats) {
+        measure.hold_to_ideal(stats, run.concurrency);
     }
+    measure.server_stats = stats;
     if measure.asked == 0 {
         bail!(
             "{} reported nothing (exit {:?}):\n{}{}",
@@ -349,12 +350,7 @@ fn from_printed(
 
 /// What the run cost (from `wait4` and /proc), how it ended, and how close it came to the
 /// least time the server's delays allow.
-fn with_costs(
-    mut m: Measure,
-    done: &Finished,
-    stats: Option<flags_server::Stats>,
-    concurrency: usize,
-) -> Measure {
+fn with_costs(mut m: Measure, done: &Finished) -> Measure {
     m.peak_rss_kib = done.max_rss_kib;
     (m.user_s, m.sys_s) = (done.user_s, done.sys_s);
     m.cpu_s = done.user_s + done.sys_s;
@@ -367,18 +363,23 @@ fn with_costs(
         .elapsed_s
         .filter(|e| *e > 0.0)
         .map(|e| finished as f64 / e);
-    if let Some(stats) = &stats
-        && stats.delays.count > 0
-    {
+    m
+}
+
+impl Measure {
+    /// The least time the server's injected delays allow over `concurrency` connections, and
+    /// how close the run came to it.
+    fn hold_to_ideal(&mut self, stats: &flags_server::Stats, concurrency: usize) {
+        if stats.delays.count == 0 {
+            return;
+        }
         // N connections at once: the delays cannot take less than their sum spread over N,
         // nor less than the longest one.
         let n = concurrency.min(stats.delays.count as usize).max(1) as f64;
         let ideal = (stats.delays.sum_s / n).max(stats.delays.max_s);
-        m.ideal_s = Some(ideal);
-        m.efficiency = m.elapsed_s.filter(|e| *e > 0.0).map(|e| ideal / e);
+        self.ideal_s = Some(ideal);
+        self.efficiency = self.elapsed_s.filter(|e| *e > 0.0).map(|e| ideal / e);
     }
-    m.server_stats = stats;
-    m
 }
 
 /// How many requests overlapped at most: the concurrency the trace shows.

@@ -22,7 +22,9 @@ mod timeline;
 use std::process::ExitCode;
 
 pub use charts::{SERIES, draw_err, label};
-pub use cli::{Args, BuildProfile, Common, Impl, QuickDefaults, Scenario, Settings, distinct};
+pub use cli::{
+    Args, BuildProfile, Common, Impl, QuickDefaults, Scenario, Settings, distinct, first_seen,
+};
 pub use html::write as write_html;
 pub use measure::{Row, all as measure_all};
 pub use plan::{Runner, sweep as sweep_plan};
@@ -51,10 +53,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
 
     println!("{}", report::text_table(&rows));
-    for line in report::headlines(&session.settings, &rows) {
+    let headlines = report::headlines(&session.settings, &rows);
+    for line in &headlines {
         println!("{line}");
     }
-    report::write_all(&session.out, &session.settings, &rows, args.timeline)?;
+    report::write_all(
+        &session.out,
+        &session.settings,
+        &headlines,
+        &rows,
+        args.timeline,
+    )?;
     html::write(&session.out)?;
     println!(
         "\nReports in {}: report.md, report.json, report.svg, memory.svg, timeline.svg, report.html",

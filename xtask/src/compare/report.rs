@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use super::cli::{Scenario, Settings};
+use super::cli::{Scenario, Settings, first_seen};
 use super::measure::{Counts, Measure, Row};
 use super::{charts, timeline};
 
@@ -113,12 +113,7 @@ pub fn text_table(rows: &[Row]) -> String {
 pub fn headlines(settings: &Settings, rows: &[Row]) -> Vec<String> {
     let mut scenarios: Vec<Scenario> = rows.iter().map(|r| r.scenario).collect();
     scenarios.dedup();
-    let mut downloaders: Vec<&str> = Vec::new();
-    for row in rows {
-        if !downloaders.contains(&row.downloader.as_str()) {
-            downloaders.push(&row.downloader);
-        }
-    }
+    let downloaders = first_seen(rows.iter().map(|r| r.downloader.as_str()));
     scenarios
         .into_iter()
         .map(|scenario| {
@@ -191,10 +186,10 @@ fn speed(v: Option<f64>) -> String {
     v.map_or("-".to_string(), charts::figure)
 }
 
-fn markdown(settings: &Settings, rows: &[Row]) -> String {
+fn markdown(settings: &Settings, headlines: &[String], rows: &[Row]) -> String {
     let mut md = String::from("# Flags downloaders compared\n\n");
     let _ = writeln!(md, "{}\n", settings_line(settings));
-    for line in headlines(settings, rows) {
+    for line in headlines {
         let _ = writeln!(md, "- {line}");
     }
     md.push('\n');
@@ -231,6 +226,7 @@ pub struct Report {
 pub fn write_all(
     out: &Path,
     settings: &Settings,
+    headlines: &[String],
     rows: &[Row],
     timeline_scenario: Scenario,
 ) -> anyhow::Result<()> {
@@ -238,14 +234,9 @@ pub fn write_all(
         let path = out.join(name);
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
     };
-    write("report.md", &markdown(settings, rows))?;
-    let report = Report {
-        settings: settings.clone(),
-        headlines: headlines(settings, rows),
-        rows: Vec::new(),
-    };
-    let mut json = serde_json::to_value(&report)?;
-    json["rows"] = serde_json::to_value(rows)?;
+    write("report.md", &markdown(settings, headlines, rows))?;
+    // The shape of `Report`, written from borrowed parts.
+    let json = serde_json::json!({ "settings": settings, "headlines": headlines, "rows": rows });
     write("report.json", &serde_json::to_string_pretty(&json)?)?;
     write("report.svg", &charts::speed(rows)?)?;
     write("memory.svg", &charts::memory(rows)?)?;

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::compare::{Row, SERIES, Settings, draw_err, label};
+use crate::compare::{Row, SERIES, Settings, draw_err, first_seen, label};
 
 struct Panel {
     caption: &'static str,
@@ -65,12 +65,7 @@ fn lines<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let mut names: Vec<&str> = Vec::new();
-    for row in rows {
-        if !names.contains(&row.downloader.as_str()) {
-            names.push(&row.downloader);
-        }
-    }
+    let names = first_seen(rows.iter().map(|r| r.downloader.as_str()));
     let values: Vec<f64> = rows
         .iter()
         .filter_map(panel.value)

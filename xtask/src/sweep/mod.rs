@@ -13,7 +13,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use crate::compare::{
-    self, Common, Impl, QuickDefaults, Row, Session, Settings, distinct, interrupted,
+    self, Common, Impl, QuickDefaults, Row, Session, Settings, distinct, first_seen, interrupted,
 };
 
 #[derive(clap::Args, Debug)]
@@ -116,13 +116,7 @@ fn in_flight(row: &Row) -> usize {
 }
 
 pub fn per_request(rows: &[Row]) -> Vec<Cost> {
-    let mut names: Vec<&str> = Vec::new();
-    for row in rows {
-        if !names.contains(&row.downloader.as_str()) {
-            names.push(&row.downloader);
-        }
-    }
-    names
+    first_seen(rows.iter().map(|r| r.downloader.as_str()))
         .into_iter()
         .filter_map(|name| {
             let mut of: Vec<&Row> = rows.iter().filter(|r| r.downloader == name).collect();
