@@ -75,13 +75,10 @@ fn build(root: &Path, profile: BuildProfile) -> anyhow::Result<Bins> {
     for name in BINARIES {
         command.args(["-p", name]);
     }
-    let profile_name = match profile {
-        BuildProfile::Release => "release",
-        BuildProfile::Dev => "dev",
-    };
     eprintln!(
-        "Building {} ({profile_name} profile)...",
-        BINARIES.join(", ")
+        "Building {} ({} profile)...",
+        BINARIES.join(", "),
+        profile.name()
     );
     let mut child = command
         .stdout(Stdio::piped())

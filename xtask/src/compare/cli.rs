@@ -35,22 +35,22 @@ pub struct Args {
 #[derive(clap::Args, Debug)]
 pub struct Common {
     /// Runs of each downloader × scenario × concurrency; the median is reported [default: 3, 1 with --quick]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = at_least_one)]
     pub repeat: Option<usize>,
     /// Seconds a run may take before it gets SIGINT (the downloader's Ctrl-C) [default: 20, 3 with --quick]
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     pub budget: Option<f64>,
     /// Only the first N of the 676 codes (-l N) [default: all; fewer with --quick]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = at_least_one)]
     pub limit: Option<usize>,
     /// Delay of each GET on the DELAY and ERROR servers, MIN[..MAX] seconds [default: the server's; shorter with --quick]
-    #[arg(long, value_name = "MIN[..MAX]")]
+    #[arg(long, value_name = "MIN[..MAX]", value_parser = delay)]
     pub delay: Option<String>,
     /// Seed of the servers' delays and errors
     #[arg(long, value_name = "N", default_value_t = 1950)]
     pub seed: u64,
     /// Seconds one request may take (the downloaders' --timeout)
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = seconds)]
     pub timeout: f64,
     /// A short run: repeat 1, budget 3 s, fewer codes, shorter delays
     #[arg(long)]
@@ -111,6 +111,16 @@ pub enum BuildProfile {
     Dev,
 }
 
+impl BuildProfile {
+    /// Cargo's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            BuildProfile::Release => "release",
+            BuildProfile::Dev => "dev",
+        }
+    }
+}
+
 /// The settings a report was made with.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Settings {
@@ -147,8 +157,8 @@ impl Settings {
 }
 
 impl Common {
-    /// The settings with the defaults filled in, or the usage error to print.
-    pub fn settings(&self, quick: &QuickDefaults) -> Result<Settings, String> {
+    /// The settings with the defaults filled in (the values were checked by clap).
+    pub fn settings(&self, quick: &QuickDefaults) -> Settings {
         let repeat = self.repeat.unwrap_or(if self.quick { 1 } else { 3 });
         let budget = self.budget.unwrap_or(if self.quick { 3.0 } else { 20.0 });
         let limit = self.limit.or(self.quick.then_some(quick.limit));
@@ -156,41 +166,50 @@ impl Common {
             .delay
             .clone()
             .or(self.quick.then(|| quick.delay.to_string()));
-        if repeat == 0 {
-            return Err("--repeat must be at least 1".into());
-        }
-        let positive = |s: f64| s.is_finite() && s > 0.0;
-        if !positive(budget) || !positive(self.timeout) {
-            return Err("--budget and --timeout must be positive numbers of seconds".into());
-        }
-        if limit == Some(0) {
-            return Err("--limit must be at least 1".into());
-        }
-        if let Some(d) = &delay
-            && let Err(err) = flags_server::parse_delay(d)
-        {
-            return Err(format!("--delay: {err}"));
-        }
-        Ok(Settings {
+        Settings {
             repeat,
             budget_s: budget,
             timeout_s: self.timeout,
             limit,
             delay,
             seed: self.seed,
-            profile: match self.profile {
-                BuildProfile::Release => "release",
-                BuildProfile::Dev => "dev",
-            }
-            .to_string(),
+            profile: self.profile.name().to_string(),
             quick: self.quick,
             threads_measure: "threads_peak: highest Threads: of /proc/PID/status, sampled every 10 ms; \
                               trace_threads: distinct thread names in the --trace file"
                 .to_string(),
             median_rule: "each figure is the median over the repeats; the counts are those of the repeat with the median items/s"
                 .to_string(),
-        })
+        }
     }
+}
+
+/// The option checks of compare, sweep and race, as clap value parsers: a bad value is a usage
+/// error (exit 2, the usage after it), the same in all three.
+///
+/// A count of at least 1: `--repeat`, `--limit`, `-m`.
+pub fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(err) => Err(err.to_string()),
+    }
+}
+
+/// A positive, finite number of seconds: `--budget`, `--timeout`.
+pub fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 => Ok(s),
+        Ok(_) => Err("must be a positive number of seconds".into()),
+        Err(err) => Err(err.to_string()),
+    }
+}
+
+/// `MIN[..MAX]` seconds, as the server takes them: `--delay`.
+pub fn delay(text: &str) -> Result<String, String> {
+    flags_server::parse_delay(text)
+        .map(|_| text.to_string())
+        .map_err(|err| err.to_string())
 }
 
 /// Sorted, without repeats.

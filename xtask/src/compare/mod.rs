@@ -23,7 +23,8 @@ use std::process::ExitCode;
 
 pub use charts::{SERIES, draw_err, label};
 pub use cli::{
-    Args, BuildProfile, Common, Impl, QuickDefaults, Scenario, Settings, distinct, first_seen,
+    Args, BuildProfile, Common, Impl, QuickDefaults, Scenario, Settings, at_least_one, delay,
+    distinct, first_seen, seconds,
 };
 pub use html::write as write_html;
 pub use measure::{Row, all as measure_all};
@@ -38,8 +39,7 @@ const QUICK: QuickDefaults = QuickDefaults {
 };
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let usage = "cargo xtask compare [--quick] [--scenario ..] [--impl ..] [--repeat N] [--budget S] [--python DIR]";
-    let session = match Session::prepare(&args.common, &QUICK, usage)? {
+    let session = match Session::prepare(&args.common, &QUICK)? {
         Ok(session) => session,
         Err(code) => return Ok(code),
     };

@@ -21,20 +21,13 @@ pub struct Session {
 }
 
 impl Session {
-    /// Ready to measure, or the exit code to end with: 2 for a usage error (printed with
-    /// `usage`), 130 for a Ctrl-C during the build.
+    /// Ready to measure, or the exit code to end with: 2 when `--python` cannot run, 130 for a
+    /// Ctrl-C during the build.
     pub fn prepare(
         common: &Common,
         quick: &QuickDefaults,
-        usage: &str,
     ) -> anyhow::Result<Result<Session, ExitCode>> {
-        let settings = match common.settings(quick) {
-            Ok(settings) => settings,
-            Err(msg) => {
-                eprintln!("error: {msg}\nusage: {usage}");
-                return Ok(Err(ExitCode::from(2)));
-            }
-        };
+        let settings = common.settings(quick);
         let python = match &common.python {
             None => None,
             Some(dir) => match Python::check(dir, common.python_port_base) {

@@ -12,14 +12,14 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use crossterm::cursor::{Hide, Show};
 use crossterm::execute;
 use flags_common::board::Painter;
 
 use crate::compare::build;
 use crate::compare::process::{ABORT, ServerProcess};
-use crate::compare::{BuildProfile, Impl, Runner, Scenario};
+use crate::compare::{BuildProfile, Impl, Runner, Scenario, at_least_one, delay, seconds};
 use racer::{Racer, Start};
 
 #[derive(clap::Args, Debug)]
@@ -28,7 +28,7 @@ pub struct Args {
     #[arg(short, long, value_enum, ignore_case = true, default_value = "delay")]
     server: Scenario,
     /// Requests in flight for each downloader [default: each one's own: 1, 30, 5]
-    #[arg(short, long = "max-req", value_name = "CONCURRENT")]
+    #[arg(short, long = "max-req", value_name = "CONCURRENT", value_parser = at_least_one)]
     max_req: Option<usize>,
     /// Get all available flags (AD to ZW)
     #[arg(short, long)]
@@ -37,13 +37,13 @@ pub struct Args {
     #[arg(short, long, conflicts_with = "all")]
     every: bool,
     /// Limit to N first codes
-    #[arg(short, long, value_name = "N")]
+    #[arg(short, long, value_name = "N", value_parser = at_least_one)]
     limit: Option<usize>,
     /// Seconds before a downloader still running gets SIGINT (its Ctrl-C)
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = seconds)]
     budget: f64,
     /// Delay of each GET on the DELAY and ERROR servers, MIN[..MAX] seconds [default: the server's]
-    #[arg(long, value_name = "MIN[..MAX]")]
+    #[arg(long, value_name = "MIN[..MAX]", value_parser = delay)]
     delay: Option<String>,
     /// Seed of the server's delays and errors
     #[arg(long, value_name = "N", default_value_t = 1950)]
@@ -59,15 +59,6 @@ const IMPLS: [Impl; 3] = [Impl::Seq, Impl::Threadpool, Impl::Tokio];
 const TICK: Duration = Duration::from_millis(50);
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if !(args.budget.is_finite() && args.budget > 0.0) {
-        bail!("--budget must be a positive number of seconds");
-    }
-    if args.limit == Some(0) || args.max_req == Some(0) {
-        bail!("--limit and --max-req must be at least 1");
-    }
-    if let Some(delay) = &args.delay {
-        flags_server::parse_delay(delay).map_err(|err| anyhow::anyhow!("--delay: {err}"))?;
-    }
     let (codes, code_args) = codes(&args)?;
 
     let _ = ctrlc::set_handler(|| ABORT.store(true, Ordering::SeqCst));

@@ -24,7 +24,8 @@ pub struct Args {
         long = "max-req",
         value_name = "N,..",
         value_delimiter = ',',
-        default_value = "1,10,100,1000"
+        default_value = "1,10,100,1000",
+        value_parser = compare::at_least_one
     )]
     levels: Vec<usize>,
     /// Downloaders, comma-separated (the sequential one runs once, at -m 1)
@@ -47,12 +48,7 @@ const QUICK: QuickDefaults = QuickDefaults {
 };
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let usage = "cargo xtask sweep [--quick] [-m 1,10,100,1000] [--impl ..] [--repeat N] [--budget S] [--python DIR]";
-    if args.levels.contains(&0) {
-        eprintln!("error: -m: each level must be at least 1\nusage: {usage}");
-        return Ok(ExitCode::from(2));
-    }
-    let session = match Session::prepare(&args.common, &QUICK, usage)? {
+    let session = match Session::prepare(&args.common, &QUICK)? {
         Ok(session) => session,
         Err(code) => return Ok(code),
     };
