@@ -22,7 +22,7 @@ pub const HIDE_CURSOR: &str = "\x1b[?25l";
 pub const SHOW_CURSOR: &str = "\x1b[?25h";
 pub const CLEAR_LINE: &str = "\r\x1b[2K";
 /// Only a guard against a hung child, never a timing check.
-pub const PATIENCE: Duration = Duration::from_secs(60);
+const PATIENCE: Duration = Duration::from_secs(60);
 
 /// What a run in the pseudo-terminal printed, and how it ended.
 pub struct PtyRun {
@@ -32,7 +32,10 @@ pub struct PtyRun {
 
 /// A program running on a pseudo-terminal of a given size.
 pub struct Pty {
-    master: Box<dyn MasterPty + Send>,
+    /// The keyboard. Taken once: the terminal allows one writer, and dropping it sends EOF.
+    keyboard: Box<dyn Write + Send>,
+    /// Held for the terminal to stay open while the program runs.
+    _master: Box<dyn MasterPty + Send>,
     child: Box<dyn Child + Send + Sync>,
     chunks: Receiver<Vec<u8>>,
     bytes: Vec<u8>,
@@ -41,17 +44,6 @@ pub struct Pty {
 impl Pty {
     /// Start `bin` with `args` on a new `rows` × `cols` terminal.
     pub fn spawn(bin: &str, args: &[&str], rows: u16, cols: u16) -> Pty {
-        Pty::spawn_with_env(bin, args, &[], rows, cols)
-    }
-
-    /// `spawn`, with extra environment variables.
-    pub fn spawn_with_env(
-        bin: &str,
-        args: &[&str],
-        env: &[(&str, &str)],
-        rows: u16,
-        cols: u16,
-    ) -> Pty {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -64,9 +56,6 @@ impl Pty {
         cmd.args(args);
         if let Ok(dir) = std::env::current_dir() {
             cmd.cwd(dir);
-        }
-        for (key, value) in env {
-            cmd.env(key, value);
         }
         let child = pty.slave.spawn_command(cmd).expect("start the program");
         // Only the child may hold the terminal side, or reading never reaches the end.
@@ -85,7 +74,8 @@ impl Pty {
             }
         });
         Pty {
-            master: pty.master,
+            keyboard: pty.master.take_writer().expect("pty writer"),
+            _master: pty.master,
             child,
             chunks,
             bytes: Vec::new(),
@@ -93,7 +83,7 @@ impl Pty {
     }
 
     /// Everything drawn so far.
-    pub fn output(&self) -> String {
+    fn output(&self) -> String {
         String::from_utf8_lossy(&self.bytes).into_owned()
     }
 
@@ -115,10 +105,11 @@ impl Pty {
     }
 
     /// Type `bytes` as if at the keyboard.
-    pub fn type_bytes(&mut self, bytes: &[u8]) {
-        let mut writer = self.master.take_writer().expect("pty writer");
-        writer.write_all(bytes).expect("type into the terminal");
-        writer.flush().expect("flush the terminal");
+    fn type_bytes(&mut self, bytes: &[u8]) {
+        self.keyboard
+            .write_all(bytes)
+            .expect("type into the terminal");
+        self.keyboard.flush().expect("flush the terminal");
     }
 
     /// Press Ctrl-C.
@@ -133,7 +124,7 @@ impl Pty {
             self.bytes.extend(chunk);
         }
         PtyRun {
-            output: String::from_utf8_lossy(&self.bytes).into_owned(),
+            output: self.output(),
             exit_code: status.exit_code(),
         }
     }

@@ -1,5 +1,8 @@
 //! What the spinners draw: `\r| thinking!`, `\r/ thinking!`...
 
+/// The spinners' frames, in order.
+pub const FRAMES: &str = r"|/-\";
+
 /// One frame of the spinner: `ch` then the message, at the start of the line.
 pub fn frame(ch: char, msg: &str) -> String {
     format!("\r{ch} {msg}")
@@ -7,7 +10,7 @@ pub fn frame(ch: char, msg: &str) -> String {
 
 /// How many frames the run drew.
 pub fn count_frames(output: &str, msg: &str) -> usize {
-    r"|/-\"
+    FRAMES
         .chars()
         .map(|ch| output.matches(&frame(ch, msg)).count())
         .sum()
@@ -15,7 +18,7 @@ pub fn count_frames(output: &str, msg: &str) -> usize {
 
 /// Where the last frame ends.
 pub fn end_of_last_frame(output: &str, msg: &str) -> usize {
-    r"|/-\"
+    FRAMES
         .chars()
         .filter_map(|ch| {
             let f = frame(ch, msg);

@@ -17,7 +17,7 @@ fn spins_in_a_terminal_then_clears_the_line_and_shows_the_cursor() {
         let out = &run.output;
         assert_eq!(run.exit_code, 0, "{rt}: {out:?}");
         assert!(out.contains("spinner object: "), "{rt}: {out:?}");
-        for ch in r"|/-\".chars() {
+        for ch in FRAMES.chars() {
             assert!(
                 out.contains(&frame(ch, "thinking!")),
                 "{rt}: {ch} in {out:?}"

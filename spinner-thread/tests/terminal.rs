@@ -14,7 +14,7 @@ fn spins_in_a_terminal_then_clears_the_line_and_shows_the_cursor() {
     assert_eq!(run.exit_code, 0, "{out:?}");
     assert!(out.contains("spinner object: Thread {"), "{out:?}");
     assert!(out.contains("\"spinner\""), "thread name in {out:?}");
-    for ch in r"|/-\".chars() {
+    for ch in FRAMES.chars() {
         assert!(out.contains(&frame(ch, "thinking!")), "{ch} in {out:?}");
     }
     let first = out.find("\r| thinking!").unwrap();
