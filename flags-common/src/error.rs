@@ -74,15 +74,15 @@ impl From<ureq::Error> for FetchError {
 #[cfg(feature = "reqwest")]
 impl From<reqwest::Error> for FetchError {
     fn from(err: reqwest::Error) -> Self {
-        match err.status() {
-            Some(reqwest::StatusCode::NOT_FOUND) => FetchError::NotFound,
-            Some(status) => FetchError::Status(status.as_u16()),
-            None if err.is_timeout() => FetchError::Timeout,
+        // Statuses never arrive here: `read_body` checks them (no `error_for_status`).
+        if err.is_timeout() {
+            FetchError::Timeout
+        } else if err.is_redirect() {
             // The policy's own words ("too many redirects"), not reqwest's preamble.
-            None if err.is_redirect() => FetchError::Redirect(
-                std::error::Error::source(&err).map_or_else(|| err.to_string(), |s| s.to_string()),
-            ),
-            None => FetchError::Transport(chain(&err)),
+            let policy = std::error::Error::source(&err);
+            FetchError::Redirect(policy.map_or_else(|| err.to_string(), |s| s.to_string()))
+        } else {
+            FetchError::Transport(chain(&err))
         }
     }
 }

@@ -58,7 +58,7 @@ impl Job {
     pub fn start(&self, cc: &str) -> Instant {
         let started = Instant::now();
         self.progress.started(cc);
-        self.trace(TraceEvent::Start {
+        self.trace(|| TraceEvent::Start {
             cc: cc.to_string(),
             t: self.secs(started),
         });
@@ -86,7 +86,7 @@ impl Job {
             crate::output::say(&line);
         }
         self.progress.finished(cc, status);
-        self.trace(TraceEvent::End {
+        self.trace(|| TraceEvent::End {
             cc: cc.to_string(),
             start: self.secs(started),
             end: self.secs(ended),
@@ -97,9 +97,10 @@ impl Job {
         status
     }
 
-    pub(crate) fn trace(&self, event: TraceEvent) {
+    /// Write the event `event` makes to the `--trace` file; without one, nothing is made.
+    fn trace(&self, event: impl FnOnce() -> TraceEvent) {
         if let Some(trace) = &self.trace {
-            trace.write(&event);
+            trace.write(&event());
         }
     }
 
@@ -166,7 +167,7 @@ impl Job {
     pub(crate) fn finish(&self, counter: &Counter) -> crate::Summary {
         self.progress.finish();
         let summary = self.summary(counter);
-        self.trace(TraceEvent::Summary(summary.clone()));
+        self.trace(|| TraceEvent::Summary(summary.clone()));
         summary
     }
 
