@@ -34,6 +34,8 @@ use std::process::ExitCode;
 
 pub use codes::{POP20_CC, all_codes, every_code, expand_cc_args};
 pub use error::FetchError;
+#[cfg(feature = "reqwest")]
+pub use http::redirect_policy;
 pub use http::{MAX_REDIRECTS, ReadBody, ReadBodyAsync};
 pub use interrupt::interrupted;
 pub use job::Job;

@@ -7,9 +7,8 @@
 use std::io;
 use std::process::ExitCode;
 
-use flags_common::http::redirect_policy;
 use flags_common::{
-    Counter, FetchError, Job, ReadBodyAsync, interrupted, parse_country, save_flag,
+    Counter, FetchError, Job, ReadBodyAsync, interrupted, parse_country, redirect_policy, save_flag,
 };
 use futures::stream::{FuturesUnordered, StreamExt};
 use reqwest::Client;
