@@ -174,7 +174,7 @@ pub fn clean_partials(dest: &Path) -> io::Result<()> {
 }
 
 /// The pid in a temporary file's name, if `name` is one of ours.
-fn leftover_pid(name: &str) -> Option<u32> {
+pub(crate) fn leftover_pid(name: &str) -> Option<u32> {
     let rest = name.strip_prefix(PREFIX)?.strip_suffix(PARTIAL)?;
     let (pid, random) = rest.split_once('-')?;
     let hex = random.len() == 16 && random.bytes().all(|b| b.is_ascii_hexdigit());

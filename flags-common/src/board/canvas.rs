@@ -11,9 +11,9 @@ use crossterm::terminal::{Clear, ClearType};
 
 /// One character cell: a character and its colour (`None`: the terminal's own).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Glyph {
-    pub ch: char,
-    pub color: Option<Color>,
+struct Glyph {
+    ch: char,
+    color: Option<Color>,
 }
 
 const BLANK: Glyph = Glyph {
@@ -36,10 +36,6 @@ impl Canvas {
         }
     }
 
-    pub fn height(&self) -> usize {
-        self.rows.len()
-    }
-
     pub fn width(&self) -> usize {
         self.width
     }
@@ -58,7 +54,8 @@ impl Canvas {
         }
     }
 
-    /// The plain text of a row, trailing blanks removed (for tests and captures).
+    /// The plain text of a row, trailing blanks removed.
+    #[cfg(test)]
     pub fn row_text(&self, row: usize) -> String {
         let text: String = self.rows[row].iter().map(|glyph| glyph.ch).collect();
         text.trim_end().to_string()

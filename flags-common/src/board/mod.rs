@@ -14,5 +14,5 @@ pub mod grid;
 pub(crate) mod live;
 pub mod state;
 
-pub use canvas::{Canvas, Glyph, Painter};
+pub use canvas::{Canvas, Painter};
 pub use state::{BoardState, Cell, mm_ss, one_decimal};

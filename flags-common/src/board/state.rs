@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::Status;
+use crate::{Counter, Status};
 
 /// The state of one cell, AA..ZZ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,9 +35,7 @@ pub struct BoardState {
     asked: usize,
     in_flight: usize,
     peak: usize,
-    ok: usize,
-    not_found: usize,
-    errors: usize,
+    ended: Counter,
 }
 
 impl BoardState {
@@ -56,9 +54,7 @@ impl BoardState {
             asked,
             in_flight: 0,
             peak: 0,
-            ok: 0,
-            not_found: 0,
-            errors: 0,
+            ended: Counter::default(),
         }
     }
 
@@ -81,11 +77,7 @@ impl BoardState {
             _ => return, // told twice: count once
         }
         self.cells[i] = status.into();
-        match status {
-            Status::Ok => self.ok += 1,
-            Status::NotFound => self.not_found += 1,
-            Status::Error => self.errors += 1,
-        }
+        self.ended.add(status);
     }
 
     /// The cell of row `first` (0 = A) and column `second` (0 = A).
@@ -95,7 +87,7 @@ impl BoardState {
 
     /// Codes that have ended, in any status.
     pub fn done(&self) -> usize {
-        self.ok + self.not_found + self.errors
+        self.ended.total()
     }
 
     pub fn in_flight(&self) -> usize {
@@ -116,9 +108,9 @@ impl BoardState {
             self.peak,
             self.done(),
             self.asked,
-            self.ok,
-            self.not_found,
-            self.errors,
+            self.ended.ok,
+            self.ended.not_found,
+            self.ended.error,
             one_decimal(rate),
             mm_ss(elapsed),
         )

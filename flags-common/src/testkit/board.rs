@@ -3,14 +3,12 @@
 //! of each check below, written once inside `checks!` as the behaviour checks are. Like them,
 //! none of them measures time.
 
-use std::process::Command;
-
 use crossterm::style::{Color, SetForegroundColor};
 use flags_server::Profile;
 use pty_harness::{HIDE_CURSOR, Pty, SHOW_CURSOR};
 use tempfile::TempDir;
 
-use super::{checks, path, server, tempdir};
+use super::{checks, path, run, server, tempdir};
 use crate::board::Cell;
 use crate::board::grid::look;
 
@@ -123,12 +121,11 @@ fn board_without_a_terminal_prints_what_it_always_did(bin) {
     let server = server(Profile::Local, 0.0, 0.0, 1);
     let run = |board: bool| {
         let dest = tempdir();
-        let mut cmd = Command::new(bin);
-        cmd.args(["-a", "-s", server.base_url(), "--dest", path(&dest)]);
+        let mut args = vec!["-a", "-s", server.base_url(), "--dest", path(&dest)];
         if board {
-            cmd.arg("--board");
+            args.push("--board");
         }
-        let out = cmd.output().expect("run the downloader");
+        let out = run(bin, &args);
         assert!(out.status.success());
         assert!(
             out.stderr.is_empty(),
