@@ -72,19 +72,8 @@ fn check_url(url: &str) -> Result<(), String> {
     if authority.contains('@') {
         return bad("must not carry credentials (`user@`)");
     }
-    let (host, port) = match authority.strip_prefix('[') {
-        Some(v6) => match v6.split_once(']') {
-            Some((host, "")) => (host, None),
-            Some((host, tail)) => match tail.strip_prefix(':') {
-                Some(port) => (host, Some(port)),
-                None => return bad("has a bad host"),
-            },
-            None => return bad("has a bad host"),
-        },
-        None => match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        },
+    let Some((host, port)) = split_authority(authority) else {
+        return bad("has a bad host");
     };
     if host.is_empty() {
         return bad("has no host");
@@ -140,19 +129,25 @@ fn host_port(url: &str) -> (String, u16) {
     } else {
         80
     };
-    let (host, port) = match authority.strip_prefix('[') {
-        // [::1]:8000
-        Some(v6) => match v6.split_once(']') {
-            Some((host, tail)) => (host, tail.strip_prefix(':')),
-            None => (v6, None),
-        },
-        None => match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        },
-    };
+    // `check_url` has refused a bad authority before any of this runs.
+    let (host, port) = split_authority(authority).unwrap_or((authority, None));
     let port = port.and_then(|p| p.parse().ok()).unwrap_or(default_port);
     (host.to_string(), port)
+}
+
+/// `host[:port]` or `[v6]` / `[v6]:port` as host and port; None for a bracket left open or
+/// followed by anything but `:port`.
+fn split_authority(authority: &str) -> Option<(&str, Option<&str>)> {
+    match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']')? {
+            (host, "") => Some((host, None)),
+            (host, tail) => Some((host, Some(tail.strip_prefix(':')?))),
+        },
+        None => Some(match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }),
+    }
 }
 
 /// Whether something accepts connections at `host`:`port`, and if not, why.
