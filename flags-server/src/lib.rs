@@ -47,5 +47,5 @@ pub use config::{
 };
 pub use flags::{Country, countries, country, flag_gif, metadata_json, warm_up};
 pub use limits::{ConnectionLimit, connection_limit};
-pub use server::{ServerHandle, serve, start};
+pub use server::{ServerHandle, listen, serve, start};
 pub use stats::{DelayStats, FaultCounts, Faults, Settings, Stats};

@@ -81,18 +81,6 @@ fn parse_profile(s: &str) -> Result<Profile, String> {
         .ok_or_else(|| format!("expected local, delay, error or chaos, got {s:?}"))
 }
 
-/// Binds with a long accept queue, so a burst of thousands of connections waits in the
-/// kernel rather than having its SYNs dropped and retried a second later.
-fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
-    let socket = match addr {
-        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
-        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
-    };
-    socket.set_reuseaddr(true)?;
-    socket.bind(addr)?;
-    socket.listen(4096)
-}
-
 /// The configuration the arguments ask for.
 fn config(args: Args) -> Config {
     let mut config = Config::new(args.profile);
@@ -148,7 +136,8 @@ async fn main() -> anyhow::Result<ExitCode> {
     }
     config.max_connections = limit.effective;
     let addr = SocketAddr::new(config.bind, config.port);
-    let listener = listen(addr).with_context(|| format!("cannot listen on {addr}"))?;
+    let listener =
+        flags_server::listen(addr).with_context(|| format!("cannot listen on {addr}"))?;
     let addr = listener.local_addr()?;
     println!("http://{addr}/flags");
     eprintln!("{}", summary(&config, addr, limit.effective));

@@ -87,6 +87,19 @@ async fn run(listener: TcpListener, state: Arc<State>, shutdown: impl Future<Out
     conns.abort_all();
 }
 
+/// Binds `addr` with a long accept queue, so a burst of thousands of connections waits in the
+/// kernel rather than having its SYNs dropped and retried a second later. Call it from inside a
+/// tokio runtime.
+pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
+}
+
 /// Serves on `listener` until `shutdown` completes; requests still in progress are dropped.
 /// Checks the configuration first, and lowers `max_connections` to what the open-files
 /// limit allows (see [`crate::connection_limit`]).
@@ -155,14 +168,13 @@ impl Drop for ServerHandle {
 pub fn start(config: Config) -> io::Result<ServerHandle> {
     let limit = connection_limit(&config);
     let state = Arc::new(State::new(&config, limit.effective)?);
-    let listener = std::net::TcpListener::bind((config.bind, config.port))?;
-    listener.set_nonblocking(true)?;
-    let addr = listener.local_addr()?;
+    let wanted = SocketAddr::new(config.bind, config.port);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<io::Result<()>>();
+    // The thread binds inside its runtime and says where, or why not.
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<io::Result<SocketAddr>>();
     let thread_state = state.clone();
     let thread = std::thread::Builder::new()
-        .name(format!("flags-server-{}", addr.port()))
+        .name("flags-server".into())
         .spawn(move || {
             // One worker per core, as `#[tokio::main]` does for the binary.
             let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -178,9 +190,9 @@ pub fn start(config: Config) -> io::Result<ServerHandle> {
                 }
             };
             rt.block_on(async move {
-                match TcpListener::from_std(listener) {
-                    Ok(listener) => {
-                        let _ = ready_tx.send(Ok(()));
+                match listen(wanted).and_then(|l| Ok((l.local_addr()?, l))) {
+                    Ok((addr, listener)) => {
+                        let _ = ready_tx.send(Ok(addr));
                         run(listener, thread_state, async {
                             let _ = stopped.await;
                         })
@@ -194,11 +206,10 @@ pub fn start(config: Config) -> io::Result<ServerHandle> {
             // Dropping the runtime cancels requests still sleeping in a delay.
             rt.shutdown_timeout(Duration::from_millis(500));
         })?;
-    match ready_rx.recv() {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => return Err(e),
+    let addr = match ready_rx.recv() {
+        Ok(ready) => ready?,
         Err(_) => return Err(io::Error::other("server thread ended before it was ready")),
-    }
+    };
     Ok(ServerHandle {
         base_url: format!("http://{addr}/flags"),
         addr,
