@@ -52,17 +52,17 @@ pub(crate) async fn handle(
             draw = state.dice.draw();
             state.counters.record_delay(draw.delay);
         }
-        // A stall is logged when it starts: it never ends with a status.
-        let stall = draw.fault == Some(Fault::Stall);
-        if stall {
+        if draw.fault == Some(Fault::Stall) {
+            // Never answered, the delay ignored: logged now, as it starts.
+            count_fault(state, Fault::Stall);
             log(state, method, path, None, &draw);
+            tokio::time::sleep(STALL_CAP).await;
+            return Err(Dropped("stall"));
         }
         match flag(state, rest, head, draw, conn).await {
             Ok(resp) => resp,
             Err(dropped) => {
-                if !stall {
-                    log(state, method, path, None, &draw);
-                }
+                log(state, method, path, None, &draw);
                 return Err(dropped);
             }
         }
@@ -82,17 +82,11 @@ async fn flag(
     draw: Draw,
     conn: &ConnFlags,
 ) -> Result<Response<Body>, Dropped> {
-    // A stall ignores the delay: the request is never answered.
-    if draw.fault == Some(Fault::Stall) {
-        bump(&state.counters.stall);
-        tokio::time::sleep(STALL_CAP).await;
-        return Err(Dropped("stall"));
-    }
     if draw.delay > 0.0 {
         tokio::time::sleep(Duration::from_secs_f64(draw.delay)).await;
     }
     if draw.fault == Some(Fault::Reset) {
-        bump(&state.counters.reset);
+        count_fault(state, Fault::Reset);
         conn.reset.store(true, Ordering::Relaxed);
         return Err(Dropped("reset"));
     }
@@ -119,14 +113,22 @@ async fn flag(
     };
     Ok(match draw.fault {
         Some(fault @ (Fault::Truncate | Fault::Slow)) => {
-            bump(match fault {
-                Fault::Truncate => &state.counters.truncate,
-                _ => &state.counters.slow,
-            });
+            count_fault(state, fault);
             resp.map(|b| b.with_fault(fault))
         }
         _ => resp,
     })
+}
+
+/// Counts one injected fault in `/_stats`.
+fn count_fault(state: &State, fault: Fault) {
+    let counters = &state.counters;
+    bump(match fault {
+        Fault::Reset => &counters.reset,
+        Fault::Truncate => &counters.truncate,
+        Fault::Stall => &counters.stall,
+        Fault::Slow => &counters.slow,
+    });
 }
 
 /// `GET /_stats`, `DELETE /_stats` and `POST /_stats/reset`.

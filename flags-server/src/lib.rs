@@ -48,4 +48,4 @@ pub use config::{
 pub use flags::{Country, countries, country, flag_gif, metadata_json, warm_up};
 pub use limits::{ConnectionLimit, connection_limit};
 pub use server::{ServerHandle, listen, serve, start};
-pub use stats::{DelayStats, FaultCounts, Faults, Settings, Stats};
+pub use stats::{DelayStats, FaultCounts, Settings, Stats};

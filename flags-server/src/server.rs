@@ -143,12 +143,6 @@ impl ServerHandle {
     pub fn reset_stats(&self) {
         self.state.reset();
     }
-
-    /// The most connections served at once: `max_connections`, or less when the
-    /// open-files limit is lower.
-    pub fn max_connections(&self) -> usize {
-        self.state.max_connections
-    }
 }
 
 impl Drop for ServerHandle {

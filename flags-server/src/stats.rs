@@ -41,9 +41,6 @@ pub struct Settings {
     pub rates: FaultRates,
 }
 
-/// The former name of [`Settings`].
-pub type Faults = Settings;
-
 /// Faults injected since start or the last reset.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
