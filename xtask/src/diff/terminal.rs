@@ -82,32 +82,31 @@ impl Out {
         self.text.push('\n');
     }
 
-    /// Plain text wrapped at spaces to `width`: the legend.
+    /// Plain text on as few lines of `width` as it takes, broken between its entries (parted
+    /// by two spaces, as in the legend) and within an entry only when it is wider than a line.
     fn words(&mut self, text: &str, width: usize, style: &str) {
-        let mut line = String::new();
-        for word in text.split(' ') {
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-                self.put(&line, style);
-                self.end_line();
-                line.clear();
+        let mut lines = vec![String::new()];
+        for entry in text.split("  ") {
+            let line = lines.last_mut().expect("a line");
+            if line.is_empty() {
+                line.push_str(entry);
+            } else if line.chars().count() + 2 + entry.chars().count() > width {
+                lines.push(entry.to_string());
+            } else {
+                line.push_str("  ");
+                line.push_str(entry);
             }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line += word;
         }
-        for piece in wrap(
-            &[Span {
-                text: line,
+        for text in lines {
+            let span = Span {
+                text,
                 changed: false,
-            }],
-            width,
-        ) {
-            self.put(
-                &piece.iter().map(|s| s.text.as_str()).collect::<String>(),
-                style,
-            );
-            self.end_line();
+            };
+            for piece in wrap(&[span], width) {
+                let text: String = piece.iter().map(|s| s.text.as_str()).collect();
+                self.put(&text, style);
+                self.end_line();
+            }
         }
     }
 
