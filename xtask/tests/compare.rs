@@ -3,26 +3,26 @@
 
 use std::process::Command;
 
+mod common;
+
+use common::{assert_adds_up, json, xtask};
+
 #[test]
 fn quick_compare_writes_consistent_reports() {
     let out = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args([
-            "compare",
-            "--quick",
-            "--profile",
-            "dev",
-            "--budget",
-            "2",
-            "--limit",
-            "30",
-            "--repeat",
-            "1",
-        ])
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .unwrap();
+    let args = [
+        "compare",
+        "--quick",
+        "--profile",
+        "dev",
+        "--budget",
+        "2",
+        "--limit",
+        "30",
+        "--repeat",
+        "1",
+    ];
+    let output = xtask(&args, out.path());
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -30,9 +30,7 @@ fn quick_compare_writes_consistent_reports() {
         String::from_utf8_lossy(&output.stderr)
     );
 
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.path().join("report.json")).unwrap())
-            .unwrap();
+    let json = json(out.path(), "report.json");
     let rows = json["rows"].as_array().unwrap();
     for scenario in ["LOCAL", "DELAY", "ERROR"] {
         for downloader in ["flags-seq", "flags-threadpool", "flags-tokio"] {
@@ -51,14 +49,7 @@ fn quick_compare_writes_consistent_reports() {
             .iter()
             .chain([&row["median"]])
         {
-            let n = |key: &str| m[key].as_u64().unwrap();
-            assert_eq!(n("asked"), 30, "{row}");
-            assert_eq!(
-                n("ok") + n("not_found") + n("errors") + n("not_attempted"),
-                30,
-                "{row}"
-            );
-            assert!(n("peak_rss_kib") > 0, "{row}");
+            assert_adds_up(m, 30, row);
         }
     }
     // The sequential downloader cannot get through 30 delayed codes in 2 s: stopped by SIGINT.

@@ -7,6 +7,10 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+
+use common::{assert_adds_up, json};
+
 const COMMON: &str = include_str!("standin/standin_common.py");
 const SCRIPTS: [(&str, &str); 3] = [
     (
@@ -44,16 +48,12 @@ fn write_standins(dir: &Path, base: u16) {
     }
 }
 
-fn xtask(args: &[&str], dir: &Path, base: u16, out: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .arg("--python")
-        .arg(dir)
-        .args(["--python-port-base", &base.to_string()])
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap()
+/// `cargo xtask ARGS --python DIR` with the servers from port `base` on.
+fn xtask_python(args: &[&str], dir: &Path, base: u16, out: &Path) -> Output {
+    let dir = dir.to_str().expect("a UTF-8 temporary path");
+    let base = base.to_string();
+    let all = [args, &["--python", dir, "--python-port-base", &base]].concat();
+    common::xtask(&all, out)
 }
 
 fn has_python() -> bool {
@@ -73,7 +73,7 @@ fn standins_fill_rows_of_their_own() {
     let (dir, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let base = free_ports(0);
     write_standins(dir.path(), base);
-    let output = xtask(
+    let output = xtask_python(
         &[
             "compare",
             "--quick",
@@ -96,9 +96,7 @@ fn standins_fill_rows_of_their_own() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.path().join("report.json")).unwrap())
-            .unwrap();
+    let json = json(out.path(), "report.json");
     let rows = json["rows"].as_array().unwrap();
     for scenario in ["LOCAL", "DELAY"] {
         for (script, runs) in [
@@ -112,15 +110,7 @@ fn standins_fill_rows_of_their_own() {
                 .collect();
             assert_eq!(of.len(), runs, "{scenario} {script}");
             for row in of {
-                let m = &row["median"];
-                let n = |key: &str| m[key].as_u64().unwrap();
-                assert_eq!(n("asked"), 12, "{row}");
-                assert_eq!(
-                    n("ok") + n("not_found") + n("errors") + n("not_attempted"),
-                    12,
-                    "{row}"
-                );
-                assert!(n("peak_rss_kib") > 0, "{row}");
+                assert_adds_up(&row["median"], 12, row);
             }
         }
     }
@@ -147,7 +137,7 @@ fn a_busy_port_is_named_before_anything_starts() {
     let base = free_ports(1);
     write_standins(dir.path(), base);
     let _busy = TcpListener::bind(("127.0.0.1", base + 1)).unwrap();
-    let output = xtask(&["compare", "--quick"], dir.path(), base, out.path());
+    let output = xtask_python(&["compare", "--quick"], dir.path(), base, out.path());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
@@ -194,7 +184,7 @@ fn a_missing_module_is_one_line_with_the_pip_install() {
         "import no_such_module_for_this_test\n",
     )
     .unwrap();
-    let output = xtask(&["compare"], dir.path(), 8000, out.path());
+    let output = xtask_python(&["compare"], dir.path(), 8000, out.path());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -208,7 +198,7 @@ fn a_missing_module_is_one_line_with_the_pip_install() {
 #[test]
 fn a_directory_without_the_scripts_is_a_usage_error() {
     let (dir, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let output = xtask(&["compare"], dir.path(), 8000, out.path());
+    let output = xtask_python(&["compare"], dir.path(), 8000, out.path());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("no flags2_sequential.py there"), "{stderr}");

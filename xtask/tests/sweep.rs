@@ -4,28 +4,28 @@
 
 use std::process::Command;
 
+mod common;
+
+use common::{json, xtask};
+
 #[test]
 fn sweep_writes_rows_in_the_report_shape_and_the_headline() {
     let out = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args([
-            "sweep",
-            "--quick",
-            "--profile",
-            "dev",
-            "-m",
-            "1,4",
-            "--limit",
-            "12",
-            "--delay",
-            "0.05..0.1",
-            "--budget",
-            "2",
-        ])
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .unwrap();
+    let args = [
+        "sweep",
+        "--quick",
+        "--profile",
+        "dev",
+        "-m",
+        "1,4",
+        "--limit",
+        "12",
+        "--delay",
+        "0.05..0.1",
+        "--budget",
+        "2",
+    ];
+    let output = xtask(&args, out.path());
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stdout}\n{stderr}");
@@ -35,9 +35,7 @@ fn sweep_writes_rows_in_the_report_shape_and_the_headline() {
         "{stdout}"
     );
 
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.path().join("sweep.json")).unwrap())
-            .unwrap();
+    let json = json(out.path(), "sweep.json");
     assert_eq!(json["levels"], serde_json::json!([1, 4]));
     assert_eq!(json["settings"]["limit"], 12);
     let rows = json["rows"].as_array().unwrap();
