@@ -82,13 +82,34 @@ pub fn memory(rows: &[Row]) -> anyhow::Result<String> {
     Ok(svg)
 }
 
-/// What one bar chart shows.
-struct Panel {
-    caption: &'static str,
-    y_desc: &'static str,
-    value: fn(&Row) -> Option<f64>,
+/// What one chart shows: a figure of each row, on a log scale.
+pub struct Panel {
+    pub caption: &'static str,
+    pub y_desc: &'static str,
+    pub value: fn(&Row) -> Option<f64>,
     /// Counts (threads) are written without decimals.
-    whole: bool,
+    pub whole: bool,
+}
+
+impl Panel {
+    /// The log axis for this figure of `rows`: whole decades, from below the lowest value
+    /// (divided by `below`) to above three times the highest, room for the labels on top.
+    pub fn log_range(&self, rows: &[Row], below: f64) -> (f64, f64) {
+        let values: Vec<f64> = rows
+            .iter()
+            .filter_map(self.value)
+            .filter(|v| *v > 0.0)
+            .collect();
+        if values.is_empty() {
+            return (0.1, 10.0);
+        }
+        let lowest = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let highest = values.iter().copied().fold(0.0, f64::max);
+        (
+            10f64.powf((lowest / below).log10().floor()),
+            10f64.powf((highest * 3.0).log10().ceil()),
+        )
+    }
 }
 
 /// Figures as a slide says them: 0.36, 1.92, 21.7, 150.
@@ -114,22 +135,8 @@ where
     let mut scenarios: Vec<Scenario> = rows.iter().map(|r| r.scenario).collect();
     scenarios.dedup();
     let series = first_seen(rows.iter().map(|r| r.label.as_str()));
-    let values: Vec<f64> = rows
-        .iter()
-        .filter_map(panel.value)
-        .filter(|v| *v > 0.0)
-        .collect();
-    let lowest = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let highest = values.iter().copied().fold(0.0, f64::max);
-    let (lo, hi) = if values.is_empty() {
-        (0.1, 10.0)
-    } else {
-        // Headroom above the tallest bar for its value; the key has a column of its own.
-        (
-            10f64.powf((lowest / 2.0).log10().floor()),
-            10f64.powf((highest * 3.0).log10().ceil()),
-        )
-    };
+    // The key has a column of its own: the axis needs room only for the values on the bars.
+    let (lo, hi) = panel.log_range(rows, 2.0);
     let groups = scenarios.len().max(1);
     let (plot, key_area) = area.split_horizontally(area.dim_in_pixel().0 as i32 - KEY_WIDTH);
     key(&key_area, &series)?;

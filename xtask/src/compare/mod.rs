@@ -21,7 +21,7 @@ mod timeline;
 
 use std::process::ExitCode;
 
-pub use charts::{SERIES, draw_err, label};
+pub use charts::{Panel, SERIES, draw_err, label};
 pub use cli::{
     Args, BuildProfile, Common, Impl, QuickDefaults, Scenario, Settings, at_least_one, delay,
     distinct, first_seen, seconds,

@@ -4,15 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::compare::{Row, SERIES, Settings, draw_err, first_seen, label};
-
-struct Panel {
-    caption: &'static str,
-    y_desc: &'static str,
-    value: fn(&Row) -> Option<f64>,
-    /// Counts (threads) are written without decimals.
-    whole: bool,
-}
+use crate::compare::{Panel, Row, SERIES, Settings, draw_err, first_seen, label};
 
 const PANELS: [Panel; 3] = [
     Panel {
@@ -66,21 +58,7 @@ where
     DB::ErrorType: 'static,
 {
     let names = first_seen(rows.iter().map(|r| r.downloader.as_str()));
-    let values: Vec<f64> = rows
-        .iter()
-        .filter_map(panel.value)
-        .filter(|v| *v > 0.0)
-        .collect();
-    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = values.iter().copied().fold(0.0, f64::max);
-    let (lo, hi) = if values.is_empty() {
-        (0.1, 10.0)
-    } else {
-        (
-            10f64.powf((lo / 1.5).log10().floor()),
-            10f64.powf((hi * 3.0).log10().ceil()),
-        )
-    };
+    let (lo, hi) = panel.log_range(rows, 1.5);
     let m_max = rows.iter().map(|r| r.concurrency).max().unwrap_or(1) as f64 * 2.0;
     let mut chart = ChartBuilder::on(area)
         .caption(panel.caption, ("sans-serif", 16))
