@@ -54,7 +54,7 @@ pub(crate) fn check_length(content_length: Option<u64>) -> Result<(), FetchError
     }
 }
 
-#[cfg(any(test, feature = "reqwest"))]
+#[cfg(any(test, feature = "ureq", feature = "reqwest"))]
 /// Add `chunk` to `body`, or fail once the body is over the ceiling.
 pub(crate) fn push_chunk(body: &mut Vec<u8>, chunk: &[u8]) -> Result<(), FetchError> {
     if (body.len() + chunk.len()) as u64 > max_size() {
@@ -79,13 +79,40 @@ pub trait ReadBodyAsync {
 #[cfg(feature = "ureq")]
 impl ReadBody for ureq::http::Response<ureq::Body> {
     fn read_body(mut self) -> Result<Vec<u8>, FetchError> {
+        use std::io::Read;
         let location = self.headers().get(ureq::http::header::LOCATION);
         let location = location.map(|value| String::from_utf8_lossy(value.as_bytes()));
         check_status(self.status().as_u16(), location.as_deref())?;
         let body = self.body_mut();
         check_length(body.content_length())?;
-        // ureq stops reading one byte past the limit: `BodyExceedsLimit`, our `TooBig`.
-        Ok(body.with_config().limit(max_size()).read_to_vec()?)
+        // Not ureq's `limit(..).read_to_vec()`: its `read_to_end` doubles the buffer past the
+        // limit before it fails (2 × --max-size per request); `push_chunk` never grows it past.
+        let mut reader = body.with_config().limit(u64::MAX).reader();
+        let mut bytes = Vec::new();
+        let mut buf = [0u8; 16 * 1024];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => return Ok(bytes),
+                Ok(n) => push_chunk(&mut bytes, &buf[..n])?,
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(io_to_fetch(err)),
+            }
+        }
+    }
+}
+
+/// A ureq body read error, which wraps ureq's own error (a timeout, a reset) in an io::Error.
+#[cfg(feature = "ureq")]
+fn io_to_fetch(err: std::io::Error) -> FetchError {
+    if err.kind() == std::io::ErrorKind::TimedOut {
+        return FetchError::Timeout;
+    }
+    match err.into_inner() {
+        Some(inner) => match inner.downcast::<ureq::Error>() {
+            Ok(ureq_err) => FetchError::from(*ureq_err),
+            Err(other) => FetchError::Transport(other.to_string()),
+        },
+        None => FetchError::Transport("read failed".into()),
     }
 }
 
