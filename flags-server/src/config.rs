@@ -23,7 +23,21 @@ const MAX_SECONDS: f64 = 3600.0;
 const MIN_TIMEOUT_S: f64 = 0.001;
 
 /// The book's three test servers, and CHAOS with every fault.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    clap::ValueEnum,
+    Serialize,
+    Deserialize,
+)]
+#[serde(rename_all = "UPPERCASE")]
+#[value(rename_all = "lower")]
 pub enum Profile {
     /// nginx alone: no delay, no errors (port 8000).
     Local,

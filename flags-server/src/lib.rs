@@ -33,6 +33,7 @@ mod faults;
 mod flags;
 mod handler;
 mod limits;
+mod ready;
 mod render;
 mod routes;
 mod server;
@@ -47,5 +48,6 @@ pub use config::{
 };
 pub use flags::{Country, countries, country, flag_gif, metadata_json, warm_up};
 pub use limits::{ConnectionLimit, connection_limit};
+pub use ready::Ready;
 pub use server::{ServerHandle, listen, serve, start};
 pub use stats::{DelayStats, FaultCounts, Settings, Stats};

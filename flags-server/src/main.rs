@@ -64,9 +64,19 @@ struct Args {
     #[arg(long, value_name = "SECS", default_value = "10",
           value_parser = |s: &str| parse_timeout("send timeout", s))]
     send_timeout: Duration,
+    /// What the first line of stdout is: the base URL (text), or a JSON object (json) for programs
+    #[arg(long, value_enum, default_value = "text")]
+    ready: ReadyLine,
     /// Print one line per request on stderr: time, profile, method, path, status, delay or fault
     #[arg(short, long)]
     verbose: bool,
+}
+
+/// How the ready line is written.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum ReadyLine {
+    Text,
+    Json,
 }
 
 fn parse_max_connections(s: &str) -> Result<usize, String> {
@@ -124,7 +134,9 @@ fn summary(config: &Config, addr: SocketAddr, max_connections: usize) -> String 
 
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
-    let mut config = config(Args::parse());
+    let args = Args::parse();
+    let ready_line = args.ready;
+    let mut config = config(args);
     // Every value is checked before anything is bound or printed on stdout.
     if let Err(e) = config.validate() {
         eprintln!("error: {e}");
@@ -139,7 +151,11 @@ async fn main() -> anyhow::Result<ExitCode> {
     let listener =
         flags_server::listen(addr).with_context(|| format!("cannot listen on {addr}"))?;
     let addr = listener.local_addr()?;
-    println!("http://{addr}/flags");
+    let ready = flags_server::Ready::new(addr);
+    match ready_line {
+        ReadyLine::Text => println!("{}", ready.base_url),
+        ReadyLine::Json => println!("{}", serde_json::to_string(&ready)?),
+    }
     eprintln!("{}", summary(&config, addr, limit.effective));
     if config.root.is_none() {
         // Each flag is drawn on its first request; drawing them all now, off the runtime's

@@ -7,13 +7,19 @@
 //! - `race`: runs the three downloaders at once against one server and draws their boards live.
 //! - `diff A B`: shows what differs between two implementations' `src/main.rs`.
 
+//!
+//! The measuring tasks stand as equals on `bench` (what runs, how, what it measured) and
+//! `report` (tables, charts, report.html); none reaches into another task.
+
+mod bench;
 mod compare;
 mod diff;
 mod race;
+mod report;
 mod serve;
 mod sweep;
+mod util;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -42,15 +48,6 @@ enum Task {
     Diff(diff::Args),
 }
 
-/// The workspace root: the parent of this crate's directory.
-pub fn workspace_root() -> PathBuf {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or(manifest_dir)
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.task {
@@ -63,7 +60,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            util::warn(&format!("error: {err:#}"));
             ExitCode::FAILURE
         }
     }

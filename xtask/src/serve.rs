@@ -7,6 +7,8 @@ use std::sync::mpsc;
 use anyhow::Context;
 use flags_server::{Config, Profile};
 
+use crate::util::{say, warn};
+
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Serve this directory (the book's flags.zip unpacked: DIR/br/br.gif ...) instead of the built-in flags
@@ -24,7 +26,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(root) = &args.root
         && !root.is_dir()
     {
-        eprintln!("error: --root {}: not a directory", root.display());
+        warn(&format!(
+            "error: --root {}: not a directory",
+            root.display()
+        ));
         return Ok(ExitCode::from(2));
     }
     // Set before the servers start, so a Ctrl-C at any moment still stops them through Drop.
@@ -49,20 +54,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             )
         })?;
         let (min, max) = profile.default_delay();
-        println!(
+        say(&format!(
             "{:5} {}  (delay {:.1}..{:.1} s, error rate {})",
             profile.label(),
             server.base_url(),
             min.as_secs_f64(),
             max.as_secs_f64(),
             profile.default_error_rate()
-        );
+        ));
         servers.push(server);
     }
-    println!("Statistics at /_stats on each port. Ctrl-C to stop.");
+    say("Statistics at /_stats on each port. Ctrl-C to stop.");
     let _ = rx.recv();
     // Dropping a handle stops its server and joins its thread.
     drop(servers);
-    eprintln!("stopped");
+    warn("stopped");
     Ok(ExitCode::SUCCESS)
 }

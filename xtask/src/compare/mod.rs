@@ -1,45 +1,59 @@
 //! `cargo xtask compare`: the talk's demo, measured. Builds the downloaders and the server,
 //! starts one server process per scenario, runs each downloader (and, with `--python`, the
-//! book's scripts) at each concurrency, and writes a table, JSON, charts and an HTML page.
-//!
-//! One concern per file: `cli` (options, settings), `session` (setting up), `build`,
-//! `plan`, `measure` (with `process` and `python`), `report`, `charts`, `timeline`, `html`.
-//! `cargo xtask sweep` reuses them.
+//! book's scripts) at its book default and maximum `-m`, and writes a table, JSON, charts and
+//! an HTML page. Its own parts: the headlines and the timeline; the rest is the shared core
+//! (`bench`) and reports (`report`).
 
-pub(crate) mod build;
-mod charts;
-mod cli;
-mod html;
-mod measure;
-mod plan;
-pub(crate) mod process;
-mod progress;
-mod python;
-mod report;
-mod session;
+mod headlines;
 mod timeline;
 
 use std::process::ExitCode;
 
-pub use charts::{Panel, SERIES, draw_err, label};
-pub use cli::{
-    Args, BuildProfile, Common, Impl, QuickDefaults, Scenario, Settings, at_least_one, delay,
-    distinct, first_seen, seconds,
-};
-pub use html::write as write_html;
-pub use measure::{Row, all as measure_all};
-pub use plan::{Runner, sweep as sweep_plan};
-pub use report::text_table;
-pub use session::{Session, interrupted};
+use flags_server::Profile;
+
+use crate::bench::downloader::Impl;
+use crate::bench::options::{Common, QuickDefaults, distinct};
+use crate::bench::session::{Session, interrupted};
+use crate::bench::{plan, runs};
+use crate::report::{self, charts, html, table, write_file};
+use crate::util::say;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Server profiles to run against, comma-separated
+    #[arg(
+        long,
+        value_enum,
+        ignore_case = true,
+        value_delimiter = ',',
+        default_value = "local,delay,error"
+    )]
+    pub scenario: Vec<Profile>,
+    /// Downloaders to run, comma-separated
+    #[arg(
+        long = "impl",
+        value_enum,
+        value_delimiter = ',',
+        default_value = "seq,threadpool,tokio"
+    )]
+    pub implementation: Vec<Impl>,
+    /// Scenario drawn in timeline.svg
+    #[arg(long, value_enum, ignore_case = true, default_value = "delay")]
+    pub timeline: Profile,
+    #[command(flatten)]
+    pub common: Common,
+}
 
 /// `--quick`: 100 codes, delays of 0.05..0.5 s.
-const QUICK: QuickDefaults = QuickDefaults {
-    limit: 100,
-    delay: "0.05..0.5",
-};
+fn quick() -> QuickDefaults {
+    QuickDefaults {
+        limit: 100,
+        delay: "0.05..0.5".parse().expect("a valid delay"),
+    }
+}
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let session = match Session::prepare(&args.common, &QUICK)? {
+    let session = match Session::prepare(&args.common, &quick())? {
         Ok(session) => session,
         Err(code) => return Ok(code),
     };
@@ -48,26 +62,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &distinct(&args.implementation),
         session.python.is_some(),
     );
-    let Some(rows) = measure::all(&plan, &session.bench())? else {
+    let Some(rows) = runs::all(&plan, &session.bench())? else {
         return Ok(interrupted());
     };
 
-    println!("{}", report::text_table(&rows));
-    let headlines = report::headlines(&session.settings, &rows);
+    let headlines = headlines::of(&session.settings, &rows);
+    say(&table::text_table(&rows));
     for line in &headlines {
-        println!("{line}");
+        say(line);
     }
-    report::write_all(
-        &session.out,
-        &session.settings,
-        &headlines,
-        &rows,
-        args.timeline,
+    let out = &session.out;
+    write_file(
+        out,
+        "report.md",
+        &report::markdown(&session.settings, &headlines, &rows),
     )?;
-    html::write(&session.out)?;
-    println!(
+    // The shape of `report::Report`, written from borrowed parts.
+    let json =
+        serde_json::json!({ "settings": &session.settings, "headlines": headlines, "rows": rows });
+    write_file(out, "report.json", &serde_json::to_string_pretty(&json)?)?;
+    write_file(out, "report.svg", &charts::speed(&rows)?)?;
+    write_file(out, "memory.svg", &charts::memory(&rows)?)?;
+    write_file(out, "timeline.svg", &timeline::draw(&rows, args.timeline)?)?;
+    html::write(out)?;
+    say(&format!(
         "\nReports in {}: report.md, report.json, report.svg, memory.svg, timeline.svg, report.html",
-        session.out.display()
-    );
+        out.display()
+    ));
     Ok(ExitCode::SUCCESS)
 }

@@ -4,9 +4,11 @@
 use flags_common::Status;
 use plotters::prelude::*;
 
-use super::charts::draw_err;
-use super::cli::Scenario;
-use super::measure::{Row, max_in_flight};
+use flags_server::Profile;
+
+use crate::bench::runs::Row;
+use crate::bench::trace::max_in_flight;
+use crate::report::charts::draw_err;
 
 fn status_color(status: Status) -> RGBColor {
     match status {
@@ -18,7 +20,7 @@ fn status_color(status: Status) -> RGBColor {
 
 /// One panel per downloader run of `scenario`: a thin bar per request from its start to its end,
 /// one row per request in the order they started, coloured by status.
-pub fn draw(rows: &[Row], scenario: Scenario) -> anyhow::Result<String> {
+pub fn draw(rows: &[Row], scenario: Profile) -> anyhow::Result<String> {
     // The book's scripts write no trace: only our downloaders have a panel.
     let panels: Vec<&Row> = rows
         .iter()
@@ -58,10 +60,13 @@ pub fn draw(rows: &[Row], scenario: Scenario) -> anyhow::Result<String> {
             lines.sort_by(|a, b| a.start.total_cmp(&b.start));
             let caption = format!(
                 "{}: {} requests, at most {} at once, {} threads",
-                row.label,
+                row.label(),
                 lines.len(),
                 max_in_flight(&lines),
-                row.repeats.first().map_or(0, |m| m.threads_peak)
+                row.repeats
+                    .first()
+                    .and_then(|m| m.threads_peak)
+                    .map_or("n/a".to_string(), |t| t.to_string())
             );
             let mut chart = ChartBuilder::on(area)
                 .caption(caption, ("sans-serif", 14))

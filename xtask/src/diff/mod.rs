@@ -63,7 +63,7 @@ enum Color {
 /// The crates whose `src/main.rs` can be compared: every workspace member with one, except the
 /// test server and this tool, which are no implementations of the talk's programs.
 pub fn known_crates() -> Vec<String> {
-    let root = crate::workspace_root();
+    let root = crate::util::workspace_root();
     let mut names: Vec<String> = std::fs::read_dir(&root)
         .map(|dir| {
             dir.filter_map(Result::ok)
@@ -121,13 +121,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn read(name: &str) -> anyhow::Result<String> {
-    let path = crate::workspace_root().join(name).join("src/main.rs");
+    let path = crate::util::workspace_root().join(name).join("src/main.rs");
     std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", shown(&path)))
 }
 
 /// A path as the user knows it: relative to the workspace.
 fn shown(path: &Path) -> String {
-    let root = crate::workspace_root();
+    let root = crate::util::workspace_root();
     path.strip_prefix(&root)
         .unwrap_or(path)
         .display()

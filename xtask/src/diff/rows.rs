@@ -298,7 +298,7 @@ fn fold(rows: Vec<Row>, context: usize) -> Vec<Row> {
     for (i, row) in rows.iter().enumerate() {
         if !same(row) {
             let from = i.saturating_sub(context);
-            let to = (i + context + 1).min(n);
+            let to = i.saturating_add(context).saturating_add(1).min(n);
             keep[from..to].iter_mut().for_each(|k| *k = true);
         }
     }

@@ -9,7 +9,6 @@ mod table;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -17,16 +16,22 @@ use crossterm::cursor::{Hide, Show};
 use crossterm::execute;
 use flags_common::board::Painter;
 
-use crate::compare::build;
-use crate::compare::process::{ABORT, ServerProcess};
-use crate::compare::{BuildProfile, Impl, Runner, Scenario, at_least_one, delay, seconds};
+use flags_server::Profile;
+
+use crate::bench::build;
+use crate::bench::downloader::Impl;
+use crate::bench::invocation::Codes;
+use crate::bench::options::{BuildProfile, Delay, at_least_one, seconds};
+use crate::bench::process::{self, aborted};
+use crate::bench::server::ServerProcess;
+use crate::util::say;
 use racer::{Racer, Start};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The server's profile: LOCAL, DELAY or ERROR
+    /// The server's profile
     #[arg(short, long, value_enum, ignore_case = true, default_value = "delay")]
-    server: Scenario,
+    server: Profile,
     /// Requests in flight for each downloader [default: each one's own: 1, 30, 5]
     #[arg(short, long = "max-req", value_name = "CONCURRENT", value_parser = at_least_one)]
     max_req: Option<usize>,
@@ -40,11 +45,11 @@ pub struct Args {
     #[arg(short, long, value_name = "N", value_parser = at_least_one)]
     limit: Option<usize>,
     /// Seconds before a downloader still running gets SIGINT (its Ctrl-C)
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = seconds)]
-    budget: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds)]
+    budget: Duration,
     /// Delay of each GET on the DELAY and ERROR servers, MIN[..MAX] seconds [default: the server's]
-    #[arg(long, value_name = "MIN[..MAX]", value_parser = delay)]
-    delay: Option<String>,
+    #[arg(long, value_name = "MIN[..MAX]")]
+    delay: Option<Delay>,
     /// Seed of the server's delays and errors
     #[arg(long, value_name = "N", default_value_t = 1950)]
     seed: u64,
@@ -53,26 +58,23 @@ pub struct Args {
     profile: BuildProfile,
 }
 
-/// The racers, in the talk's order.
-const IMPLS: [Impl; 3] = [Impl::Seq, Impl::Threadpool, Impl::Tokio];
 /// A frame every 50 ms at most.
 const TICK: Duration = Duration::from_millis(50);
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let (codes, code_args) = codes(&args)?;
+    // The boards show every code: the race asks for all 676 unless told -a.
+    let choice = Codes {
+        all: args.all,
+        limit: args.limit,
+    };
+    let codes = choice.list();
 
-    let _ = ctrlc::set_handler(|| ABORT.store(true, Ordering::SeqCst));
+    process::on_ctrl_c(None);
     // Up to 1000 connections at each end, as compare does.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
-    let root = crate::workspace_root();
+    let root = crate::util::workspace_root();
     let bins = build::binaries(None, args.profile)?;
-    let server = ServerProcess::start_scenario(
-        &bins["flags-server"],
-        args.server,
-        0,
-        args.seed,
-        args.delay.as_deref(),
-    )?;
+    let server = ServerProcess::start(&bins.server, args.server, 0, args.seed, args.delay)?;
     let dir = build::target_dir(&root).join("race");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
 
@@ -80,24 +82,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "race on {}: {} codes ({}), budget {} s · {}",
         args.server.label(),
         codes.len(),
-        code_args.join(" "),
-        args.budget,
-        server.base_url
+        choice.args().join(" "),
+        args.budget.as_secs_f64(),
+        server.ready.base_url
     );
     let mut screen = Screen::new(&headline)?;
     let start = Start {
-        base_url: &server.base_url,
+        base_url: &server.ready.base_url,
         codes: &codes,
-        code_args: &code_args,
+        choice,
         max_req: args.max_req,
-        budget: Duration::from_secs_f64(args.budget),
+        budget: args.budget,
         dir: &dir,
     };
     // All three at the same moment.
     let race_start = Instant::now();
     let mut racers = Vec::new();
-    for implementation in IMPLS {
-        let bin = &bins[Runner::Rust(implementation).name()];
+    for implementation in Impl::ALL {
+        let bin = bins.downloader(implementation);
         racers.push(Racer::start(implementation, bin, &start)?);
     }
     while !racers.iter().all(Racer::done) {
@@ -110,37 +112,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     screen.draw(&racers, race_start, (&headline, &note), true)?;
     drop(server);
 
-    println!("\n{}", table::table(&racers));
-    if ABORT.load(Ordering::Relaxed) {
+    say(&format!("\n{}", table::table(&racers)));
+    if aborted() {
         return Ok(ExitCode::from(130));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The codes the downloaders will ask for, by the same rule they use, and the arguments that
-/// choose them.
-fn codes(args: &Args) -> anyhow::Result<(Vec<String>, Vec<String>)> {
-    let limit = args.limit.unwrap_or(usize::MAX);
-    // The boards show every code: the race asks for all 676 unless told -a.
-    let every = !args.all;
-    let codes = flags_common::expand_cc_args(every, args.all, &[], limit)
-        .map_err(|bad| anyhow::anyhow!("invalid code {bad}"))?;
-    let mut code_args = vec![if every { "-e" } else { "-a" }.to_string()];
-    if let Some(limit) = args.limit {
-        code_args.extend(["-l".to_string(), limit.to_string()]);
-    }
-    Ok((codes, code_args))
-}
-
 /// The line under the boards.
 fn note(args: &Args, race_start: Instant) -> String {
-    if ABORT.load(Ordering::Relaxed) {
+    if aborted() {
         "Interrupted: SIGINT sent to those still running; their requests in flight end first."
             .into()
-    } else if race_start.elapsed().as_secs_f64() >= args.budget {
+    } else if race_start.elapsed() >= args.budget {
         format!(
             "Budget of {} s reached: SIGINT sent to those still running.",
-            args.budget
+            args.budget.as_secs_f64()
         )
     } else {
         "Ctrl-C stops all three.".into()
@@ -158,10 +145,10 @@ impl Screen {
         let (min_cols, min_rows) = screen::MIN_SIZE;
         let (cols, rows) = crossterm::terminal::size().unwrap_or((0, 0));
         if !io::stdout().is_terminal() || cols < min_cols || rows < min_rows {
-            println!("{headline}");
-            println!(
+            say(headline);
+            say(&format!(
                 "The race is drawn on a terminal of at least {min_cols} × {min_rows}; this one is {cols} × {rows}. Racing..."
-            );
+            ));
             return Ok(Screen { painter: None });
         }
         execute!(io::stdout(), Hide)?;

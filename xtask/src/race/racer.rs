@@ -1,19 +1,20 @@
-//! One downloader in the race: its process (run by compare's `run_measured` on a thread of its
+//! One downloader in the race: its process (run by the shared `run_measured` on a thread of its
 //! own, so the budget and Ctrl-C stop it as in compare), and its board, fed from the lines of
 //! its `--trace` file as they are written.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use flags_common::board::BoardState;
 use flags_common::{Summary, TraceEvent};
 
-use crate::compare::process::{self, Finished, run_measured};
-use crate::compare::{Impl, Runner};
+use crate::bench::downloader::Impl;
+use crate::bench::invocation::{Codes, Invocation};
+use crate::bench::process::{self, Finished, run_measured};
+use crate::bench::trace::parse_event;
 
 /// A downloader racing, or done.
 pub struct Racer {
@@ -36,7 +37,7 @@ pub struct Start<'a> {
     pub base_url: &'a str,
     pub codes: &'a [String],
     /// The command line's choice of codes: `-e`, `-a`, `-l N`.
-    pub code_args: &'a [String],
+    pub choice: Codes,
     pub max_req: Option<usize>,
     pub budget: Duration,
     pub dir: &'a Path,
@@ -45,28 +46,29 @@ pub struct Start<'a> {
 impl Racer {
     /// Start `implementation` now.
     pub fn start(implementation: Impl, bin: &Path, start: &Start<'_>) -> anyhow::Result<Racer> {
-        let runner = Runner::Rust(implementation);
-        let package = runner.name();
-        let asked = start.max_req.unwrap_or(runner.concurrencies()[0]);
+        let package = implementation.package();
+        let model = implementation.model();
+        let asked = start.max_req.unwrap_or(model.concurrencies()[0]);
         let concur_req = asked
-            .min(runner.max_concurrency())
+            .min(model.max_concurrency())
             .min(start.codes.len())
             .max(1);
         let trace = start.dir.join(format!("{package}.jsonl"));
         let dest = start.dir.join(package);
         let _ = std::fs::remove_file(&trace);
         let _ = std::fs::remove_dir_all(&dest);
-        let mut command = Command::new(bin);
-        command
-            .args(start.code_args)
-            .args(["-m", &asked.to_string(), "-s", start.base_url])
-            .arg("--dest")
-            .arg(&dest)
-            .arg("--trace")
-            .arg(&trace);
+        let command = Invocation {
+            codes: start.choice,
+            max_req: asked,
+            base_url: start.base_url,
+            // The downloaders' own --timeout applies to the requests in flight.
+            timeout: None,
+            dest: &dest,
+            trace: &trace,
+        }
+        .command(bin);
         let budget = start.budget;
-        // The downloaders' own --timeout (10 s) applies to the requests in flight.
-        let grace = process::grace(10.0);
+        let grace = process::grace(Duration::from_secs(10)); // MERGE: flags_common::bounds default timeout
         let process = std::thread::Builder::new()
             .name(package.into())
             .spawn(move || run_measured(command, budget, grace))?;
@@ -151,7 +153,7 @@ impl TraceFollower {
         let whole = std::mem::replace(&mut self.partial, rest);
         String::from_utf8_lossy(&whole)
             .lines()
-            .filter_map(Summary::parse_line)
+            .filter_map(parse_event)
             .collect()
     }
 }

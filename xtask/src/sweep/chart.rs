@@ -4,7 +4,11 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::compare::{Panel, Row, SERIES, Settings, draw_err, first_seen, label};
+use flags_server::Profile;
+
+use crate::bench::options::{Settings, first_seen};
+use crate::bench::runs::Row;
+use crate::report::charts::{Panel, SERIES, draw_err, label};
 
 const PANELS: [Panel; 3] = [
     Panel {
@@ -16,13 +20,13 @@ const PANELS: [Panel; 3] = [
     Panel {
         caption: "Peak resident memory, MiB",
         y_desc: "peak RSS, MiB",
-        value: |r| Some(r.median.peak_rss_kib as f64 / 1024.0),
+        value: |r| r.median.usage.peak_rss_kib.map(|k| k as f64 / 1024.0),
         whole: false,
     },
     Panel {
         caption: "Peak threads",
         y_desc: "threads",
-        value: |r| Some(f64::from(r.median.threads_peak)),
+        value: |r| r.median.threads_peak.map(f64::from),
         whole: true,
     },
 ];
@@ -34,7 +38,7 @@ pub fn draw(rows: &[Row], settings: &Settings) -> anyhow::Result<String> {
         root.fill(&WHITE).map_err(draw_err)?;
         let title = format!(
             "DELAY {}: cost against -m (log scales), median of {} repeat(s)",
-            settings.scope(crate::compare::Scenario::Delay),
+            settings.scope(Profile::Delay),
             settings.repeat
         );
         let root = root
@@ -57,7 +61,7 @@ fn lines<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let names = first_seen(rows.iter().map(|r| r.downloader.as_str()));
+    let names = first_seen(rows.iter().map(|r| r.downloader));
     let (lo, hi) = panel.log_range(rows, 1.5);
     let m_max = rows.iter().map(|r| r.concurrency).max().unwrap_or(1) as f64 * 2.0;
     let mut chart = ChartBuilder::on(area)
@@ -93,7 +97,7 @@ where
         chart
             .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
             .map_err(draw_err)?
-            .label(*name)
+            .label(name.name())
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2)));
         chart
             .draw_series(

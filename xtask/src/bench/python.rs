@@ -10,9 +10,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use flags_common::Summary;
+use flags_server::Profile;
 
-use super::cli::Scenario;
-use super::plan::Script;
+use super::downloader::Script;
+
+/// The servers the book's scripts know, in the order of their ports (8000, 8001, 8002).
+pub const BOOK_PROFILES: [Profile; 3] = [Profile::Local, Profile::Delay, Profile::Error];
+
+/// Whether the book's scripts can be run against `profile`'s server.
+pub fn knows(profile: Profile) -> bool {
+    BOOK_PROFILES.contains(&profile)
+}
 
 /// What the book's scripts need beyond the standard library.
 const PIP: &str = "pip install httpx tqdm";
@@ -75,12 +83,12 @@ impl Python {
                 stderr.lines().last().unwrap_or("no message")
             ));
         }
-        for (scenario, port) in Scenario::ALL.into_iter().zip(port_base..) {
+        for (profile, port) in BOOK_PROFILES.into_iter().zip(port_base..) {
             if TcpListener::bind(("127.0.0.1", port)).is_err() {
                 return Err(format!(
                     "port {port} is busy, and the book's scripts find their {} server there: stop what listens on it \
                      (a `cargo xtask serve`? `ss -ltnp 'sport = :{port}'` names it) and run again",
-                    scenario.label()
+                    profile.label()
                 ));
             }
         }
@@ -91,17 +99,18 @@ impl Python {
         })
     }
 
-    /// The port the book's scripts use for `scenario`.
-    pub fn port(&self, scenario: Scenario) -> u16 {
-        let index = Scenario::ALL.iter().position(|s| *s == scenario);
-        self.port_base + index.unwrap_or(0) as u16
+    /// The port the book's scripts look for `profile`'s server on; None for a profile they
+    /// do not know.
+    pub fn port(&self, profile: Profile) -> Option<u16> {
+        let index = BOOK_PROFILES.iter().position(|p| *p == profile)?;
+        Some(self.port_base + index as u16)
     }
 
     /// `$PYTHON DIR/SCRIPT -e [-l N] -m M -s LABEL`, run in `cwd` (where it makes `downloaded/`).
     pub fn command(
         &self,
         script: Script,
-        scenario: Scenario,
+        profile: Profile,
         concurrency: usize,
         limit: Option<usize>,
         cwd: &Path,
@@ -109,7 +118,7 @@ impl Python {
         let mut command = Command::new(&self.interpreter);
         command
             .arg(self.dir.join(script.file()))
-            .args(["-e", "-m", &concurrency.to_string(), "-s", scenario.label()])
+            .args(["-e", "-m", &concurrency.to_string(), "-s", profile.label()])
             .current_dir(cwd)
             // Each line as it is printed, so a run cut short still shows how far it got.
             .env("PYTHONUNBUFFERED", "1");

@@ -6,8 +6,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::cli::{Scenario, first_seen};
-use super::measure::Row;
+use flags_server::Profile;
+
+use crate::bench::options::first_seen;
+use crate::bench::runs::Row;
 
 /// One colour per downloader × concurrency, in the order the rows come.
 pub const SERIES: [RGBColor; 12] = [
@@ -63,7 +65,7 @@ pub fn memory(rows: &[Row]) -> anyhow::Result<String> {
             &Panel {
                 caption: "Memory: peak resident set size, MiB (log scale)",
                 y_desc: "peak RSS, MiB",
-                value: |r| Some(r.median.peak_rss_kib as f64 / 1024.0),
+                value: |r| r.median.usage.peak_rss_kib.map(|k| k as f64 / 1024.0),
                 whole: false,
             },
         )?;
@@ -73,7 +75,7 @@ pub fn memory(rows: &[Row]) -> anyhow::Result<String> {
             &Panel {
                 caption: "Threads: peak number of threads of the process (log scale)",
                 y_desc: "threads",
-                value: |r| Some(f64::from(r.median.threads_peak)),
+                value: |r| r.median.threads_peak.map(f64::from),
                 whole: true,
             },
         )?;
@@ -132,9 +134,10 @@ fn bars<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let mut scenarios: Vec<Scenario> = rows.iter().map(|r| r.scenario).collect();
+    let mut scenarios: Vec<Profile> = rows.iter().map(|r| r.scenario).collect();
     scenarios.dedup();
-    let series = first_seen(rows.iter().map(|r| r.label.as_str()));
+    let labels: Vec<String> = first_seen(rows.iter().map(Row::label));
+    let series: Vec<&str> = labels.iter().map(String::as_str).collect();
     // The key has a column of its own: the axis needs room only for the values on the bars.
     let (lo, hi) = panel.log_range(rows, 2.0);
     let groups = scenarios.len().max(1);
@@ -180,7 +183,7 @@ where
         let color = SERIES[k % SERIES.len()];
         let bars: Vec<(f64, f64)> = rows
             .iter()
-            .filter(|r| r.label == *name)
+            .filter(|r| r.label() == *name)
             .filter_map(|r| {
                 let g = scenarios.iter().position(|s| *s == r.scenario)? as f64;
                 Some((

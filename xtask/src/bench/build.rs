@@ -1,7 +1,6 @@
 //! The binaries to measure: built with `$CARGO build` (their paths read from cargo's JSON
 //! messages), or taken from `--bin-dir`.
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -9,22 +8,56 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
-use super::cli::BuildProfile;
+use super::downloader::Impl;
+use super::options::BuildProfile;
 
-pub const BINARIES: [&str; 4] = [
-    "flags-seq",
-    "flags-threadpool",
-    "flags-tokio",
-    "flags-server",
-];
+/// The server's package and binary.
+const SERVER: &str = "flags-server";
 
-/// Each binary's path, by package name.
-pub type Bins = BTreeMap<&'static str, PathBuf>;
+/// Each binary's path: one field per downloader, and the server.
+#[derive(Debug, Default)]
+pub struct Bins {
+    pub seq: PathBuf,
+    pub threadpool: PathBuf,
+    pub tokio: PathBuf,
+    pub server: PathBuf,
+}
+
+impl Bins {
+    pub fn downloader(&self, implementation: Impl) -> &Path {
+        self.slot(Some(implementation))
+    }
+
+    /// The field of a downloader (Some) or of the server (None).
+    fn slot(&self, which: Option<Impl>) -> &PathBuf {
+        match which {
+            Some(Impl::Seq) => &self.seq,
+            Some(Impl::Threadpool) => &self.threadpool,
+            Some(Impl::Tokio) => &self.tokio,
+            None => &self.server,
+        }
+    }
+
+    fn slot_mut(&mut self, which: Option<Impl>) -> &mut PathBuf {
+        match which {
+            Some(Impl::Seq) => &mut self.seq,
+            Some(Impl::Threadpool) => &mut self.threadpool,
+            Some(Impl::Tokio) => &mut self.tokio,
+            None => &mut self.server,
+        }
+    }
+}
+
+/// Every binary: the downloaders, then the server, with its package name.
+fn packages() -> impl Iterator<Item = (Option<Impl>, &'static str)> {
+    let downloaders = Impl::ALL.into_iter().map(|i| (Some(i), i.package()));
+    downloaders.chain([(None, SERVER)])
+}
 
 pub fn binaries(bin_dir: Option<&Path>, profile: BuildProfile) -> anyhow::Result<Bins> {
     match bin_dir {
         Some(dir) => locate(dir),
-        None => build(&crate::workspace_root(), profile),
+        None => build(&crate::util::workspace_root(), profile),
     }
 }
 
@@ -37,13 +70,13 @@ pub fn target_dir(root: &Path) -> PathBuf {
 }
 
 fn locate(dir: &Path) -> anyhow::Result<Bins> {
-    let mut bins = BTreeMap::new();
-    for name in BINARIES {
-        let path = dir.join(name);
+    let mut bins = Bins::default();
+    for (which, name) in packages() {
+        let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
         if !path.is_file() {
             bail!("--bin-dir {}: no {name} there", dir.display());
         }
-        bins.insert(name, path);
+        *bins.slot_mut(which) = path;
     }
     Ok(bins)
 }
@@ -72,21 +105,23 @@ fn build(root: &Path, profile: BuildProfile) -> anyhow::Result<Bins> {
     if profile == BuildProfile::Release {
         command.arg("--release");
     }
-    for name in BINARIES {
+    let names: Vec<&str> = packages().map(|(_, name)| name).collect();
+    for name in &names {
         command.args(["-p", name]);
     }
-    eprintln!(
+    crate::util::warn(&format!(
         "Building {} ({} profile)...",
-        BINARIES.join(", "),
+        names.join(", "),
         profile.name()
-    );
+    ));
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .context("cannot run cargo")?;
     let stdout = child.stdout.take().context("no stdout")?;
-    let mut bins = BTreeMap::new();
+    let mut bins = Bins::default();
+    let mut found = Vec::new();
     for line in BufReader::new(stdout).lines() {
         let Ok(message) = serde_json::from_str::<Message>(&line?) else {
             continue;
@@ -97,17 +132,16 @@ fn build(root: &Path, profile: BuildProfile) -> anyhow::Result<Bins> {
         if message.reason != "compiler-artifact" {
             continue;
         }
-        if let Some(known) = BINARIES.iter().find(|b| **b == target.name) {
-            bins.insert(*known, exe);
+        if let Some((which, name)) = packages().find(|(_, name)| *name == target.name) {
+            *bins.slot_mut(which) = exe;
+            found.push(name);
         }
     }
     if !child.wait()?.success() {
         bail!("cargo build failed");
     }
-    for name in BINARIES {
-        if !bins.contains_key(name) {
-            bail!("cargo build reported no {name} binary");
-        }
+    if let Some(missing) = names.iter().find(|name| !found.contains(name)) {
+        bail!("cargo build reported no {missing} binary");
     }
     Ok(bins)
 }

@@ -1,35 +1,15 @@
-//! The command line of `compare` (and the options `sweep` shares with it), and the settings a
-//! report is made with once the defaults are filled in.
+//! The options every measuring task shares (compare, sweep, race), their checks as clap value
+//! parsers, and the settings a report is made with once the defaults are filled in. A value a
+//! downloader would refuse is refused here first, by the same definition: a usage error
+//! (exit 2) before anything is built.
 
+use std::fmt;
 use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
 
 use clap::ValueEnum;
-use serde::{Deserialize, Serialize};
-
-#[derive(clap::Args, Debug)]
-pub struct Args {
-    /// Scenarios to run, comma-separated
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        default_value = "local,delay,error"
-    )]
-    pub scenario: Vec<Scenario>,
-    /// Downloaders to run, comma-separated
-    #[arg(
-        long = "impl",
-        value_enum,
-        value_delimiter = ',',
-        default_value = "seq,threadpool,tokio"
-    )]
-    pub implementation: Vec<Impl>,
-    /// Scenario drawn in timeline.svg
-    #[arg(long, value_enum, default_value = "delay")]
-    pub timeline: Scenario,
-    #[command(flatten)]
-    pub common: Common,
-}
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The options of every measuring task: how long, how often, against what, built how.
 #[derive(clap::Args, Debug)]
@@ -39,26 +19,26 @@ pub struct Common {
     pub repeat: Option<usize>,
     /// Seconds a run may take before it gets SIGINT (the downloader's Ctrl-C) [default: 20, 3 with --quick]
     #[arg(long, value_name = "SECONDS", value_parser = seconds)]
-    pub budget: Option<f64>,
+    pub budget: Option<Duration>,
     /// Only the first N of the 676 codes (-l N) [default: all; fewer with --quick]
     #[arg(long, value_name = "N", value_parser = at_least_one)]
     pub limit: Option<usize>,
     /// Delay of each GET on the DELAY and ERROR servers, MIN[..MAX] seconds [default: the server's; shorter with --quick]
-    #[arg(long, value_name = "MIN[..MAX]", value_parser = delay)]
-    pub delay: Option<String>,
+    #[arg(long, value_name = "MIN[..MAX]")]
+    pub delay: Option<Delay>,
     /// Seed of the servers' delays and errors
     #[arg(long, value_name = "N", default_value_t = 1950)]
     pub seed: u64,
     /// Seconds one request may take (the downloaders' --timeout)
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = seconds)]
-    pub timeout: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = timeout)]
+    pub timeout: Duration,
     /// A short run: repeat 1, budget 3 s, fewer codes, shorter delays
     #[arg(long)]
     pub quick: bool,
     /// Cargo profile to build and measure (dev builds are quicker to get, slower to run)
     #[arg(long, value_enum, default_value = "release")]
     pub profile: BuildProfile,
-    /// Take flags-seq, flags-threadpool, flags-tokio and flags-server from DIR instead of building
+    /// Take the downloaders and flags-server from DIR instead of building
     #[arg(long, value_name = "DIR")]
     pub bin_dir: Option<PathBuf>,
     /// Where the reports go [default: <target dir>/compare]
@@ -75,37 +55,11 @@ pub struct Common {
 /// What `--quick` means for one task.
 pub struct QuickDefaults {
     pub limit: usize,
-    pub delay: &'static str,
+    pub delay: Delay,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Scenario {
-    Local,
-    Delay,
-    Error,
-}
-
-impl Scenario {
-    pub fn label(self) -> &'static str {
-        match self {
-            Scenario::Local => "LOCAL",
-            Scenario::Delay => "DELAY",
-            Scenario::Error => "ERROR",
-        }
-    }
-
-    pub const ALL: [Scenario; 3] = [Scenario::Local, Scenario::Delay, Scenario::Error];
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
-pub enum Impl {
-    Seq,
-    Threadpool,
-    Tokio,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum BuildProfile {
     Release,
     Dev,
@@ -128,9 +82,9 @@ pub struct Settings {
     pub budget_s: f64,
     pub timeout_s: f64,
     pub limit: Option<usize>,
-    pub delay: Option<String>,
+    pub delay: Option<Delay>,
     pub seed: u64,
-    pub profile: String,
+    pub profile: BuildProfile,
     #[serde(default)]
     pub quick: bool,
     pub threads_measure: String,
@@ -143,13 +97,21 @@ impl Settings {
         self.limit.map_or(676, |n| n.min(676))
     }
 
+    pub fn budget(&self) -> Duration {
+        Duration::from_secs_f64(self.budget_s)
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.timeout_s)
+    }
+
     /// What ran, for headlines: `-e`, `-e -l 100`, and the delays when they are not the server's.
-    pub fn scope(&self, scenario: Scenario) -> String {
+    pub fn scope(&self, profile: flags_server::Profile) -> String {
         let mut s = String::from("-e");
         if let Some(n) = self.limit {
             s += &format!(" -l {n}");
         }
-        if let (Some(d), true) = (&self.delay, scenario != Scenario::Local) {
+        if let (Some(d), true) = (&self.delay, profile != flags_server::Profile::Local) {
             s += &format!(", delays {d} s");
         }
         s
@@ -160,23 +122,20 @@ impl Common {
     /// The settings with the defaults filled in (the values were checked by clap).
     pub fn settings(&self, quick: &QuickDefaults) -> Settings {
         let repeat = self.repeat.unwrap_or(if self.quick { 1 } else { 3 });
-        let budget = self.budget.unwrap_or(if self.quick { 3.0 } else { 20.0 });
-        let limit = self.limit.or(self.quick.then_some(quick.limit));
-        let delay = self
-            .delay
-            .clone()
-            .or(self.quick.then(|| quick.delay.to_string()));
+        let budget = self
+            .budget
+            .unwrap_or(Duration::from_secs(if self.quick { 3 } else { 20 }));
         Settings {
             repeat,
-            budget_s: budget,
-            timeout_s: self.timeout,
-            limit,
-            delay,
+            budget_s: budget.as_secs_f64(),
+            timeout_s: self.timeout.as_secs_f64(),
+            limit: self.limit.or(self.quick.then_some(quick.limit)),
+            delay: self.delay.or(self.quick.then_some(quick.delay)),
             seed: self.seed,
-            profile: self.profile.name().to_string(),
+            profile: self.profile,
             quick: self.quick,
-            threads_measure: "threads_peak: highest Threads: of /proc/PID/status, sampled every 10 ms; \
-                              trace_threads: distinct thread names in the --trace file"
+            threads_measure: "threads_peak: highest Threads: of /proc/PID/status, sampled every 10 ms \
+                              (Linux; null elsewhere); trace_threads: distinct thread names in the --trace file"
                 .to_string(),
             median_rule: "each figure is the median over the repeats; the counts are those of the repeat with the median items/s"
                 .to_string(),
@@ -184,9 +143,6 @@ impl Common {
     }
 }
 
-/// The option checks of compare, sweep and race, as clap value parsers: a bad value is a usage
-/// error (exit 2, the usage after it), the same in all three.
-///
 /// A count of at least 1: `--repeat`, `--limit`, `-m`.
 pub fn at_least_one(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
@@ -196,24 +152,69 @@ pub fn at_least_one(text: &str) -> Result<usize, String> {
     }
 }
 
-/// A positive, finite number of seconds: `--budget`, `--timeout`.
-pub fn seconds(text: &str) -> Result<f64, String> {
+/// A positive number of seconds that a `Duration` can hold: `--budget`. `1e300` is refused, as
+/// are zero, negatives, NaN and infinity.
+pub fn seconds(text: &str) -> Result<Duration, String> {
     match text.parse::<f64>() {
-        Ok(s) if s.is_finite() && s > 0.0 => Ok(s),
+        Ok(s) if s > 0.0 => Duration::try_from_secs_f64(s)
+            .map_err(|_| "must be a number of seconds that fits a duration".into()),
         Ok(_) => Err("must be a positive number of seconds".into()),
         Err(err) => Err(err.to_string()),
     }
 }
 
-/// `MIN[..MAX]` seconds, as the server takes them: `--delay`.
-pub fn delay(text: &str) -> Result<String, String> {
-    flags_server::parse_delay(text)
-        .map(|_| text.to_string())
-        .map_err(|err| err.to_string())
+/// `--timeout`: the downloaders' own bound, so that none of them refuses what was accepted.
+pub fn timeout(text: &str) -> Result<Duration, String> {
+    // MERGE: flags_common::bounds::TIMEOUT.parse(text)
+    let t = seconds(text)?;
+    match t >= Duration::from_millis(1) && t <= Duration::from_secs(86400) {
+        true => Ok(t),
+        false => Err("must be from 0.001 to 86400 seconds".into()),
+    }
 }
 
-/// Sorted, without repeats.
-/// Each item once, in the order it first comes: downloaders, labels, as the rows list them.
+/// `MIN[..MAX]` seconds, as the server takes them: `--delay`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Delay {
+    pub min: Duration,
+    pub max: Duration,
+}
+
+impl FromStr for Delay {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Delay, String> {
+        let (min, max) = flags_server::parse_delay(text).map_err(|err| err.to_string())?;
+        Ok(Delay { min, max })
+    }
+}
+
+impl fmt::Display for Delay {
+    /// As the server takes it: `0.5`, `0.05..0.5`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (min, max) = (self.min.as_secs_f64(), self.max.as_secs_f64());
+        match min == max {
+            true => write!(f, "{min}"),
+            false => write!(f, "{min}..{max}"),
+        }
+    }
+}
+
+impl Serialize for Delay {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Delay {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Delay, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Each item once, in the order it first comes: downloaders, profiles, as the rows list them.
 pub fn first_seen<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
     let mut seen = Vec::new();
     for item in items {
@@ -224,9 +225,31 @@ pub fn first_seen<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
     seen
 }
 
+/// Sorted, without repeats.
 pub fn distinct<T: Ord + Clone>(items: &[T]) -> Vec<T> {
     let mut v = items.to_vec();
     v.sort();
     v.dedup();
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_never_panic() {
+        assert!(seconds("1e300").is_err());
+        assert!(seconds("0").is_err());
+        assert!(seconds("nan").is_err());
+        assert!(seconds("inf").is_err());
+        assert_eq!(seconds("2.5"), Ok(Duration::from_millis(2500)));
+    }
+
+    #[test]
+    fn delays_read_back_as_written() {
+        for text in ["0.5", "0.05..0.5", "1..5"] {
+            assert_eq!(text.parse::<Delay>().unwrap().to_string(), text);
+        }
+    }
 }

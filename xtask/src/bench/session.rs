@@ -3,15 +3,15 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
 
 use anyhow::Context;
 
 use super::build::{self, Bins};
-use super::cli::{Common, QuickDefaults, Settings};
-use super::measure::Bench;
-use super::process::ABORT;
+use super::options::{Common, QuickDefaults, Settings};
+use super::process;
 use super::python::Python;
+use super::runs::Bench;
+use crate::util::warn;
 
 pub struct Session {
     pub settings: Settings,
@@ -33,26 +33,23 @@ impl Session {
             Some(dir) => match Python::check(dir, common.python_port_base) {
                 Ok(python) => Some(python),
                 Err(msg) => {
-                    eprintln!("error: {msg}");
+                    warn(&format!("error: {msg}"));
                     return Ok(Err(ExitCode::from(2)));
                 }
             },
         };
-        let _ = ctrlc::set_handler(|| {
-            ABORT.store(true, Ordering::SeqCst);
-            eprintln!("\nInterrupted: stopping the current run.");
-        });
+        process::on_ctrl_c(Some("\nInterrupted: stopping the current run."));
         // Up to 1000 connections at each end: raise this process's open-file limit, which the
         // servers and downloaders inherit.
         let _ = rlimit::increase_nofile_limit(u64::MAX);
         let bins = build::binaries(common.bin_dir.as_deref(), common.profile)?;
-        if ABORT.load(Ordering::Relaxed) {
+        if process::aborted() {
             return Ok(Err(interrupted()));
         }
         let out = common
             .out
             .clone()
-            .unwrap_or_else(|| build::target_dir(&crate::workspace_root()).join("compare"));
+            .unwrap_or_else(|| build::target_dir(&crate::util::workspace_root()).join("compare"));
         std::fs::create_dir_all(out.join("traces"))
             .with_context(|| format!("cannot create {}", out.display()))?;
         Ok(Ok(Session {
@@ -73,7 +70,8 @@ impl Session {
     }
 }
 
+/// Ctrl-C during the runs: nothing written, exit 130.
 pub fn interrupted() -> ExitCode {
-    eprintln!("Interrupted: no report written.");
+    warn("Interrupted: no report written.");
     ExitCode::from(130)
 }

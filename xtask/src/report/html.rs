@@ -5,9 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::Context;
-
-use super::report::{COLUMN_NOTES, HEADER, Report, cells, is_text_column, settings_line};
+use super::{COLUMN_NOTES, Report, settings_line, table};
 
 pub fn write(out: &Path) -> anyhow::Result<()> {
     let read = |name: &str| std::fs::read_to_string(out.join(name)).ok();
@@ -39,8 +37,7 @@ pub fn write(out: &Path) -> anyhow::Result<()> {
         }
     }
     page.push_str("</body>\n</html>\n");
-    let path = out.join("report.html");
-    std::fs::write(&path, page).with_context(|| format!("cannot write {}", path.display()))
+    super::write_file(out, "report.html", &page)
 }
 
 /// Headlines, the settings line, the table and the notes on its columns.
@@ -51,28 +48,11 @@ fn section(page: &mut String, report: &Report) {
     }
     let _ = writeln!(
         page,
-        "</ul>\n<p>{}</p>\n<table>\n<tr>{}</tr>",
-        escape(&settings_line(&report.settings)),
-        HEADER
-            .iter()
-            .map(|h| format!("<th>{}</th>", escape(h)))
-            .collect::<String>()
+        "</ul>\n<p>{}</p>",
+        escape(&settings_line(&report.settings))
     );
-    for row in &report.rows {
-        let tds: String = cells(row)
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if is_text_column(i) {
-                    format!("<td>{}</td>", escape(c))
-                } else {
-                    format!("<td class=\"n\">{}</td>", escape(c))
-                }
-            })
-            .collect();
-        let _ = writeln!(page, "<tr>{tds}</tr>");
-    }
-    page.push_str("</table>\n<ul class=\"notes\">\n");
+    page.push_str(&table::html_table(&report.rows, escape));
+    page.push_str("<ul class=\"notes\">\n");
     for note in COLUMN_NOTES {
         let _ = writeln!(page, "<li>{}</li>", escape(note));
     }

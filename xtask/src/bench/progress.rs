@@ -30,7 +30,7 @@ impl Progress {
         if self.tty {
             eprint!("\r\x1b[2K{line}");
         } else {
-            eprintln!("{line}");
+            crate::util::warn(&line);
         }
     }
 

@@ -1,0 +1,30 @@
+//! The core the measuring tasks (compare, sweep, race) stand on as equals: what runs, how it is
+//! built and started, and what it measured.
+//!
+//! - `downloader`: the downloaders, listed once (ours and the book's scripts), with their models.
+//! - `options`: the options the tasks share, their checks, the settings of a report.
+//! - `build`: the binaries, built or found.
+//! - `server`: a flag server process, known by its typed ready line.
+//! - `invocation`: a downloader's command line, built in one place.
+//! - `process`: one run as a child process, its budget, Ctrl-C, and what it cost.
+//! - `platform`: what only the OS can do or tell (signals, `wait4`, `/proc`), behind `cfg`.
+//! - `plan`: which runs, in which order.
+//! - `runs`: the measuring loop and the rows it gives.
+//! - `measure`, `trace`: what one run measured, from its trace and the process.
+//! - `python`: the book's scripts with `--python DIR`.
+//! - `session`, `progress`: setting up, and the line that says which run is going on.
+
+pub mod build;
+pub mod downloader;
+pub mod invocation;
+pub mod measure;
+pub mod options;
+pub mod plan;
+pub mod platform;
+pub mod process;
+mod progress;
+pub mod python;
+pub mod runs;
+pub mod server;
+pub mod session;
+pub mod trace;

@@ -1,0 +1,39 @@
+//! What only the operating system can tell or do for a child process, behind `cfg`: start it
+//! in a process group of its own, interrupt it as Ctrl-C would, reap it with its own resource
+//! usage, count its threads. One branch per family; a figure an OS cannot give is `None`,
+//! shown as "n/a", never made up.
+//!
+//! | figure | Linux | macOS | other (Windows) |
+//! |---|---|---|---|
+//! | peak RSS | `wait4` `ru_maxrss` (KiB) | `wait4` `ru_maxrss` (bytes) | n/a |
+//! | user, system CPU | `wait4` | `wait4` | n/a |
+//! | peak threads | `/proc/PID/status` | n/a | n/a |
+//! | interrupt | SIGINT | SIGINT | none: the budget kills |
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+pub use unix::{interrupt, isolate, threads_of, try_reap};
+
+#[cfg(not(unix))]
+mod other;
+#[cfg(not(unix))]
+pub use other::{interrupt, isolate, threads_of, try_reap};
+
+/// What a reaped child cost, as far as this OS tells: `None` where it cannot.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Usage {
+    /// Peak resident set size, KiB.
+    pub peak_rss_kib: Option<u64>,
+    /// Seconds of CPU in user mode.
+    pub user_s: Option<f64>,
+    /// Seconds of CPU in the kernel on its behalf.
+    pub sys_s: Option<f64>,
+}
+
+/// How a child ended, and what it cost.
+pub struct Reaped {
+    /// The exit status, or None when a signal ended it.
+    pub exit_code: Option<i32>,
+    pub usage: Usage,
+}

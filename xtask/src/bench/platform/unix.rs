@@ -1,0 +1,76 @@
+//! Unix: process groups, signals and `wait4`; `/proc` for threads on Linux.
+
+use std::io;
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command};
+
+use super::{Reaped, Usage};
+
+/// Its own process group: a Ctrl-C in the terminal reaches this tool only, which then stops
+/// everything in order.
+pub fn isolate(command: &mut Command) {
+    command.process_group(0);
+}
+
+/// The child's Ctrl-C: SIGINT. True when the OS has a way to say it.
+pub fn interrupt(child: &Child) -> io::Result<bool> {
+    send_signal(child, libc::SIGINT).map(|()| true)
+}
+
+/// `kill(pid, SIGINT)` for a child not yet reaped, so its pid still names that child.
+#[allow(unsafe_code)]
+fn send_signal(child: &Child, sig: libc::c_int) -> io::Result<()> {
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: kill takes plain integers and touches no memory of this process.
+    if unsafe { libc::kill(pid, sig) } == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// `wait4(pid, WNOHANG)`: how the child ended and its own `rusage`, once it has exited. After
+/// this the `Child` must not be waited for again, only dropped.
+#[allow(unsafe_code)]
+pub fn try_reap(child: &mut Child) -> io::Result<Option<Reaped>> {
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: `rusage` is a C struct of integers, for which all zero bytes is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: both pointers are to live locals of the types wait4 expects, valid for the call.
+    let reaped = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+    match reaped {
+        -1 => return Err(io::Error::last_os_error()),
+        0 => return Ok(None),
+        _ => {}
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    let max_rss = u64::try_from(usage.ru_maxrss).unwrap_or(0);
+    Ok(Some(Reaped {
+        exit_code: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
+        usage: Usage {
+            peak_rss_kib: Some(max_rss / RSS_UNITS_PER_KIB),
+            user_s: Some(secs(usage.ru_utime)),
+            sys_s: Some(secs(usage.ru_stime)),
+        },
+    }))
+}
+
+/// `ru_maxrss` is in bytes on macOS (and the other BSD-derived Apple systems), KiB elsewhere.
+#[cfg(target_vendor = "apple")]
+const RSS_UNITS_PER_KIB: u64 = 1024;
+#[cfg(not(target_vendor = "apple"))]
+const RSS_UNITS_PER_KIB: u64 = 1;
+
+/// The `Threads:` line of /proc/PID/status; None once it has exited.
+#[cfg(target_os = "linux")]
+pub fn threads_of(child: &Child) -> Option<u32> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).ok()?;
+    let line = status.lines().find(|line| line.starts_with("Threads:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// No `/proc` here: the thread count is not measured.
+#[cfg(not(target_os = "linux"))]
+pub fn threads_of(_child: &Child) -> Option<u32> {
+    None
+}

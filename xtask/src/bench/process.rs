@@ -1,0 +1,119 @@
+//! One downloader run as a child process: started in a group of its own, interrupted like a
+//! Ctrl-C when its time budget runs out, killed if it does not end, reaped with what it cost.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use super::platform::{self, Usage};
+
+/// Set by Ctrl-C (its handler is the one place that may touch it): stop the current run as
+/// the budget would, then give up.
+pub static ABORT: AtomicBool = AtomicBool::new(false);
+
+/// Whether Ctrl-C was pressed.
+pub fn aborted() -> bool {
+    ABORT.load(Ordering::Relaxed)
+}
+
+/// Ctrl-C stops the current run, then the task; `say` is printed by the handler, if any.
+pub fn on_ctrl_c(say: Option<&'static str>) {
+    let _ = ctrlc::set_handler(move || {
+        ABORT.store(true, Ordering::SeqCst);
+        if let Some(line) = say {
+            crate::util::warn(line);
+        }
+    });
+}
+
+/// How one downloader process ended and what it cost.
+#[derive(Debug, Default)]
+pub struct Finished {
+    pub stdout: String,
+    pub stderr: String,
+    /// The exit status, or None when a signal ended it.
+    pub exit_code: Option<i32>,
+    /// It was interrupted (SIGINT) because the time budget ran out.
+    pub budget_hit: bool,
+    /// It had not exited `grace` after the interrupt, or could not be interrupted: killed.
+    pub killed: bool,
+    /// Seconds from spawn to exit, as seen from here (the book's scripts' speed when they
+    /// print no report).
+    pub wall_s: f64,
+    /// Its own resource usage, as far as the OS tells.
+    pub usage: Usage,
+    /// Highest thread count seen while it ran, sampled every 10 ms, where the OS tells.
+    pub threads_peak: Option<u32>,
+}
+
+/// How long a downloader stopped by SIGINT may take to end: the requests in flight get their
+/// `--timeout`, and 5 s more; past that it is killed.
+pub fn grace(timeout: Duration) -> Duration {
+    timeout.saturating_add(Duration::from_secs(5))
+}
+
+/// Run `command` to its end: interrupted after `budget`, killed `grace` later.
+pub fn run_measured(
+    mut command: Command,
+    budget: Duration,
+    grace: Duration,
+) -> anyhow::Result<Finished> {
+    let started = Instant::now();
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    platform::isolate(&mut command);
+    let mut child = command.spawn().context("cannot start the downloader")?;
+    let stdout = drain(child.stdout.take().context("no stdout")?);
+    let stderr = drain(child.stderr.take().context("no stderr")?);
+    let mut done = Finished::default();
+    let mut interrupted_at: Option<Instant> = None;
+    let reaped = loop {
+        if let Some(reaped) = platform::try_reap(&mut child)? {
+            break reaped;
+        }
+        if let Some(threads) = platform::threads_of(&child) {
+            done.threads_peak = Some(done.threads_peak.unwrap_or(0).max(threads));
+        }
+        let now = Instant::now();
+        match interrupted_at {
+            None if now - started >= budget || aborted() => {
+                // The downloader's Ctrl-C: no new requests, the ones in flight end, report.
+                done.budget_hit = !aborted();
+                interrupted_at = Some(now);
+                if !platform::interrupt(&child)? {
+                    child.kill()?;
+                    done.killed = true;
+                }
+            }
+            Some(at) if !done.killed && now - at >= grace => {
+                child.kill()?;
+                done.killed = true;
+            }
+            _ => {}
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    // The process is reaped: `child` must not wait for it again, only be forgotten.
+    drop(child);
+    done.wall_s = started.elapsed().as_secs_f64();
+    done.exit_code = reaped.exit_code;
+    done.usage = reaped.usage;
+    done.stdout = stdout.join().unwrap_or_default();
+    done.stderr = stderr.join().unwrap_or_default();
+    Ok(done)
+}
+
+/// Read a pipe to its end on a thread of its own.
+pub fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}

@@ -1,0 +1,192 @@
+//! The measuring: one server process per profile, each planned run `--repeat` times, and what
+//! each run cost, read from the child's resource usage, its `--trace` (typed events) and the
+//! server's typed `/_stats`.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use flags_server::Profile;
+use serde::{Deserialize, Serialize};
+
+use super::build::Bins;
+use super::downloader::Downloader;
+use super::invocation::{Codes, Invocation};
+use super::measure::Measure;
+use super::options::Settings;
+use super::plan::Run;
+use super::process::{self, aborted};
+use super::progress::Progress;
+use super::python::{self, Python};
+use super::server::ServerProcess;
+use super::trace::{self, Span};
+
+/// One line of the report: a downloader at one concurrency against one server profile.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Row {
+    pub scenario: Profile,
+    pub downloader: Downloader,
+    pub concurrency: usize,
+    /// The median of the repeats.
+    pub median: Measure,
+    pub repeats: Vec<Measure>,
+    /// The first repeat's requests, for the timeline.
+    #[serde(skip)]
+    pub timeline: Vec<Span>,
+}
+
+impl Row {
+    /// `flags-tokio -m 1000`: how the charts name it.
+    pub fn label(&self) -> String {
+        format!("{} -m {}", self.downloader, self.concurrency)
+    }
+}
+
+/// What every run shares.
+pub struct Bench<'a> {
+    pub bins: &'a Bins,
+    pub settings: &'a Settings,
+    pub out: &'a Path,
+    pub python: Option<&'a Python>,
+}
+
+/// Every planned run, each `--repeat` times, profile by profile. None when Ctrl-C stopped it.
+pub fn all(plan: &[Run], bench: &Bench<'_>) -> anyhow::Result<Option<Vec<Row>>> {
+    let repeat = bench.settings.repeat;
+    let mut progress = Progress::new(plan.len() * repeat);
+    let mut profiles: Vec<Profile> = plan.iter().map(|r| r.profile).collect();
+    profiles.dedup();
+    let mut rows = Vec::new();
+    for profile in profiles {
+        let server = start_server(bench, profile)?;
+        for run in plan.iter().filter(|r| r.profile == profile) {
+            let mut repeats = Vec::new();
+            let mut timeline = Vec::new();
+            for r in 1..=repeat {
+                let label = format!(
+                    "{} {} -m {} #{r}",
+                    profile.label(),
+                    run.downloader,
+                    run.concurrency
+                );
+                progress.step(&label);
+                let result = one(run, r, &server, bench);
+                if aborted() {
+                    progress.clear();
+                    return Ok(None);
+                }
+                let (measure, spans) = result?;
+                progress.note(&label, measure.items_per_s);
+                if r == 1 {
+                    timeline = spans;
+                }
+                repeats.push(measure);
+            }
+            rows.push(Row {
+                scenario: profile,
+                downloader: run.downloader,
+                concurrency: run.concurrency,
+                median: Measure::median_of(&repeats),
+                repeats,
+                timeline,
+            });
+        }
+    }
+    progress.clear();
+    let _ = std::fs::remove_dir_all(bench.out.join("downloads"));
+    Ok(Some(rows))
+}
+
+/// A `flags-server` process for `profile`: on a free port, or on the book's with `--python`.
+fn start_server(bench: &Bench<'_>, profile: Profile) -> anyhow::Result<ServerProcess> {
+    let port = bench.python.and_then(|p| p.port(profile)).unwrap_or(0);
+    let settings = bench.settings;
+    ServerProcess::start(
+        &bench.bins.server,
+        profile,
+        port,
+        settings.seed,
+        settings.delay,
+    )
+}
+
+/// One run: reset the server's statistics, run the program, read what it reports, its trace
+/// and the server's statistics.
+fn one(
+    run: &Run,
+    repeat: usize,
+    server: &ServerProcess,
+    bench: &Bench<'_>,
+) -> anyhow::Result<(Measure, Vec<Span>)> {
+    server.reset_stats()?;
+    let settings = bench.settings;
+    let dest = bench.out.join("downloads");
+    let _ = std::fs::remove_dir_all(&dest);
+    std::fs::create_dir_all(&dest)?;
+    let trace = bench.out.join("traces").join(format!(
+        "{}-{}-m{}-{repeat}.jsonl",
+        run.profile.label().to_lowercase(),
+        run.downloader,
+        run.concurrency,
+    ));
+    let command = match (run.downloader, bench.python) {
+        (Downloader::Rust(implementation), _) => {
+            let _ = std::fs::remove_file(&trace);
+            let invocation = Invocation {
+                codes: Codes {
+                    all: false,
+                    limit: settings.limit,
+                },
+                max_req: run.concurrency,
+                base_url: &server.ready.base_url,
+                timeout: Some(settings.timeout()),
+                dest: &dest,
+                trace: &trace,
+            };
+            invocation.command(bench.bins.downloader(implementation))
+        }
+        (Downloader::Python(script), Some(python)) => {
+            python.command(script, run.profile, run.concurrency, settings.limit, &dest)
+        }
+        (Downloader::Python(_), None) => bail!("a Python run without --python"),
+    };
+    let grace = process::grace(settings.timeout());
+    let finished = process::run_measured(command, settings.budget(), grace)
+        .with_context(|| format!("cannot run {}", run.downloader))?;
+    let stats = server.stats().ok();
+    let (measure, spans) = match run.downloader {
+        Downloader::Rust(_) => {
+            let read = trace::read(&trace);
+            let mut m = Measure::from_trace(read.summary.as_ref(), &read.spans, settings.codes());
+            m.trace_threads = read.threads;
+            m.trace_file = Some(trace);
+            (m, read.spans)
+        }
+        Downloader::Python(_) => {
+            let printed = python::read_report(&finished.stdout);
+            let m = Measure::from_printed(
+                printed.asked,
+                printed.summary.as_ref(),
+                stats.as_ref(),
+                finished.wall_s,
+            );
+            (m, Vec::new())
+        }
+    };
+    let mut measure = measure.with_costs(&finished);
+    // The book's scripts give up on a request after 3.1 s, while the server's statistics count
+    // each delay whole: no ideal time to hold them to.
+    if let (true, Some(stats)) = (run.downloader.is_ours(), &stats) {
+        measure.hold_to_ideal(stats, run.concurrency);
+    }
+    measure.server_stats = stats;
+    if measure.tally.asked == 0 {
+        bail!(
+            "{} reported nothing (exit {:?}):\n{}{}",
+            run.downloader,
+            finished.exit_code,
+            finished.stdout,
+            finished.stderr
+        );
+    }
+    Ok((measure, spans))
+}

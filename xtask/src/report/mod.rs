@@ -1,0 +1,89 @@
+//! What the measuring tasks write, shared by compare and sweep: the table (its columns listed
+//! once), the settings line and the notes on the columns, report.md, the bar charts, and
+//! report.html put together from whatever is in the output directory.
+//!
+//! - `table`: the columns, and the table for the terminal, markdown and HTML.
+//! - `charts`: the bar charts (speed, memory) and what other charts share (`Panel`, colours).
+//! - `html`: report.html.
+
+pub mod charts;
+pub mod html;
+pub mod table;
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::bench::options::Settings;
+use crate::bench::runs::Row;
+
+/// What report.json and sweep.json hold, as far as report.html needs.
+#[derive(Serialize, Deserialize)]
+pub struct Report {
+    pub settings: Settings,
+    /// The lines a teacher quotes.
+    #[serde(default)]
+    pub headlines: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+/// The settings in one sentence, for report.md and report.html.
+pub fn settings_line(settings: &Settings) -> String {
+    format!(
+        "Every code from AA to ZZ (`-e`{}), {} repeat(s), median shown; budget {} s per run, then SIGINT; \
+         {} build; server seed {}{}{}.",
+        settings
+            .limit
+            .map_or(String::new(), |n| format!(", first {n}")),
+        settings.repeat,
+        settings.budget_s,
+        settings.profile.name(),
+        settings.seed,
+        settings.delay.as_ref().map_or(String::new(), |d| format!(
+            ", delays {d} s on DELAY and ERROR"
+        )),
+        if settings.quick { " (--quick)" } else { "" },
+    )
+}
+
+/// What the columns mean, under the table in report.md and report.html.
+pub const COLUMN_NOTES: [&str; 6] = [
+    "RSS and CPU come from the downloader's own `rusage` (wait4): peak resident memory, user + system time.",
+    "threads is the peak of /proc/PID/status `Threads:`, sampled every 10 ms: the main thread, then one per \
+     pool worker for flags-threadpool; flags-tokio runs every task on one thread (a current-thread runtime), \
+     plus tokio's blocking pool, where `spawn_blocking` saves each file and reqwest looks up names, so its \
+     count grows with how many of those overlap; ureq (flags-seq, flags-threadpool) adds a short-lived thread \
+     per name lookup.",
+    "ideal is the least time the server's injected delays allow: their sum over one connection, \
+     max(sum/N, longest) for N, and efficiency is ideal / elapsed (our downloaders only: the book's \
+     scripts give up on a request after 3.1 s).",
+    "not att. is what a Ctrl-C spared: codes never started. note: budget (SIGINT at the time budget), \
+     killed (SIGKILL: no end after it), trace counts (counted from the trace), server counts \
+     (a book script that printed no report: counts from the server, speed over its time from start to exit).",
+    "n/a: a figure this operating system does not give (threads outside Linux; RSS and CPU outside Unix).",
+    "Figures are from one machine at one time, other work running; read them as orders of magnitude.",
+];
+
+/// report.md: the title, the settings, the headlines, the table, the notes.
+pub fn markdown(settings: &Settings, headlines: &[String], rows: &[Row]) -> String {
+    let mut md = String::from("# Flags downloaders compared\n\n");
+    let _ = writeln!(md, "{}\n", settings_line(settings));
+    for line in headlines {
+        let _ = writeln!(md, "- {line}");
+    }
+    md.push('\n');
+    md += &table::markdown_table(rows);
+    md.push('\n');
+    for note in COLUMN_NOTES {
+        let _ = writeln!(md, "- {note}");
+    }
+    md
+}
+
+/// Write `text` to `out/name`, saying which file could not be written.
+pub fn write_file(out: &Path, name: &str, text: &str) -> anyhow::Result<()> {
+    let path = out.join(name);
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+}
