@@ -134,7 +134,7 @@ impl Common {
             seed: self.seed,
             profile: self.profile,
             quick: self.quick,
-            threads_measure: "threads_peak: highest Threads: of /proc/PID/status, sampled every 10 ms \
+            threads_measure: "threads_peak: highest Threads: of the process's status in procfs, sampled every 10 ms \
                               (Linux; null elsewhere); trace_threads: distinct thread names in the --trace file"
                 .to_string(),
             median_rule: "each figure is the median over the repeats; the counts are those of the repeat with the median items/s"

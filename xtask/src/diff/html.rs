@@ -1,7 +1,8 @@
 //! The rows as one self-contained HTML page: inline CSS, no script, nothing fetched, so it opens
 //! offline in any browser on the projector. Two columns always; the browser wraps long lines.
 
-use super::rows::{Cell, Mark, Row};
+use super::rows::{Mark, Row};
+use super::words::Cell;
 
 const CSS: &str = r#"
 body { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 17px;

@@ -4,7 +4,8 @@
 //! diffed line by line, and within facing lines the changed words are highlighted.
 //!
 //! - `items`: cutting a file into items, pairing them;
-//! - `rows`: the rows to draw (line diff, facing lines, changed words, folding);
+//! - `rows`: the rows to draw (line diff, facing lines, folding);
+//! - `words`: lines as words: how alike two lines are, the changed words marked;
 //! - `wrap`: long lines wrapped inside their column;
 //! - `terminal`, `html`: the two renderings.
 
@@ -12,6 +13,7 @@ mod html;
 mod items;
 mod rows;
 mod terminal;
+mod words;
 mod wrap;
 
 use std::io::{IsTerminal, Write};

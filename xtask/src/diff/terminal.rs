@@ -1,7 +1,8 @@
 //! The rows drawn on a terminal: two columns when they fit, else each changed line of A
 //! stacked above its counterpart in B. No line is wider than the width asked for.
 
-use super::rows::{Cell, Mark, Row, Span};
+use super::rows::{Mark, Row};
+use super::words::{Cell, Span};
 use super::wrap::{len, wrap};
 
 /// Below this, two columns of code would be too narrow to read: the pairs are stacked.

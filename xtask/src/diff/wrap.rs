@@ -1,7 +1,7 @@
 //! Long lines wrapped inside their column: cut where code reads well (after a space or a comma,
 //! before a `.`), else mid-word; nothing is dropped.
 
-use super::rows::Span;
+use super::words::Span;
 
 /// The spans of one line cut into pieces of at most `width` characters each (at least one
 /// piece, empty for an empty line).

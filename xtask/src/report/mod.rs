@@ -51,7 +51,7 @@ pub fn settings_line(settings: &Settings) -> String {
 /// What the columns mean, under the table in report.md and report.html.
 pub const COLUMN_NOTES: [&str; 6] = [
     "RSS and CPU come from the downloader's own `rusage` (wait4): peak resident memory, user + system time.",
-    "threads is the peak of /proc/PID/status `Threads:`, sampled every 10 ms: the main thread, then one per \
+    "threads is the peak of the `Threads:` line of the process's status in procfs (Linux), sampled every 10 ms: the main thread, then one per \
      pool worker for flags-threadpool; flags-tokio runs every task on one thread (a current-thread runtime), \
      plus tokio's blocking pool, where `spawn_blocking` saves each file and reqwest looks up names, so its \
      count grows with how many of those overlap; ureq (flags-seq, flags-threadpool) adds a short-lived thread \
