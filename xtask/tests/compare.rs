@@ -90,14 +90,26 @@ fn quick_compare_writes_consistent_reports() {
 
 #[test]
 fn bad_compare_options_are_usage_errors() {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["compare", "--repeat", "0"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["compare", "--scenario", "remote"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    let bad: [&[&str]; 7] = [
+        &["compare", "--repeat", "0"],
+        &["compare", "--scenario", "remote"],
+        // What a downloader would refuse is refused here, before anything is built.
+        &["compare", "--timeout", "100000"],
+        &["compare", "--timeout", "1e300"],
+        &["compare", "--budget", "1e300"],
+        &["sweep", "--budget", "nan"],
+        &["race", "--budget", "1e300"],
+    ];
+    for args in bad {
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.starts_with("error: ") && !stderr.contains("Building"),
+            "{args:?}: {stderr}"
+        );
+    }
 }

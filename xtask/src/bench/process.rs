@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use super::platform::{self, Usage};
+use super::platform::{self, Live, Usage};
 
 /// Set by Ctrl-C (its handler is the one place that may touch it): stop the current run as
 /// the budget would, then give up.
@@ -56,11 +56,13 @@ pub fn grace(timeout: Duration) -> Duration {
     timeout.saturating_add(Duration::from_secs(5))
 }
 
-/// Run `command` to its end: interrupted after `budget`, killed `grace` later.
+/// Run `command` to its end: interrupted after `budget`, killed `grace` later. `watch` is
+/// told what can be read of it while it runs, every 10 ms.
 pub fn run_measured(
     mut command: Command,
     budget: Duration,
     grace: Duration,
+    mut watch: impl FnMut(Live),
 ) -> anyhow::Result<Finished> {
     let started = Instant::now();
     command
@@ -77,8 +79,11 @@ pub fn run_measured(
         if let Some(reaped) = platform::try_reap(&mut child)? {
             break reaped;
         }
-        if let Some(threads) = platform::threads_of(&child) {
-            done.threads_peak = Some(done.threads_peak.unwrap_or(0).max(threads));
+        if let Some(live) = platform::live(&child) {
+            if let Some(threads) = live.threads {
+                done.threads_peak = Some(done.threads_peak.unwrap_or(0).max(threads));
+            }
+            watch(live);
         }
         let now = Instant::now();
         match interrupted_at {

@@ -150,7 +150,7 @@ fn one(
         (Downloader::Python(_), None) => bail!("a Python run without --python"),
     };
     let grace = process::grace(settings.timeout());
-    let finished = process::run_measured(command, settings.budget(), grace)
+    let finished = process::run_measured(command, settings.budget(), grace, |_| {})
         .with_context(|| format!("cannot run {}", run.downloader))?;
     let stats = server.stats().ok();
     let (measure, spans) = match run.downloader {

@@ -1,21 +1,20 @@
 //! `cargo xtask race`: the talk's demo as a race. One flag server, then flags-seq,
 //! flags-threadpool and flags-tokio started at the same moment, their boards drawn side by side
-//! from the events of their `--trace` files as they are written, then their three final
-//! reports in one table.
+//! from the events of their `--trace` files as they are written, each with its live peak
+//! memory and threads, then their three final reports in one table.
+//!
+//! With no options it is the talk's harness: every code, each GET delayed 0.5 s (vaurien's
+//! `--behavior-delay-sleep .5`), sequential at 1, the thread pool and tokio at the same `-m`.
 
+mod follow;
 mod racer;
 mod screen;
 mod table;
 
-use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use crossterm::cursor::{Hide, Show};
-use crossterm::execute;
-use flags_common::board::Painter;
-
 use flags_server::Profile;
 
 use crate::bench::build;
@@ -26,15 +25,18 @@ use crate::bench::process::{self, aborted};
 use crate::bench::server::ServerProcess;
 use crate::util::say;
 use racer::{Racer, Start};
+use screen::Screen;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The server's profile
     #[arg(short, long, value_enum, ignore_case = true, default_value = "delay")]
     server: Profile,
-    /// Requests in flight for each downloader [default: each one's own: 1, 30, 5]
-    #[arg(short, long = "max-req", value_name = "CONCURRENT", value_parser = at_least_one)]
-    max_req: Option<usize>,
+    /// Requests in flight for the thread pool and tokio (flags-seq: always 1); `book`: each
+    /// one's own default (1, 30, 5)
+    #[arg(short, long = "max-req", value_name = "CONCURRENT|book", default_value = "100",
+          value_parser = max_req)]
+    max_req: MaxReq,
     /// Get all available flags (AD to ZW)
     #[arg(short, long)]
     all: bool,
@@ -47,15 +49,30 @@ pub struct Args {
     /// Seconds before a downloader still running gets SIGINT (its Ctrl-C)
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds)]
     budget: Duration,
-    /// Delay of each GET on the DELAY and ERROR servers, MIN[..MAX] seconds [default: the server's]
-    #[arg(long, value_name = "MIN[..MAX]")]
-    delay: Option<Delay>,
+    /// Delay of each GET on the DELAY and ERROR servers, MIN[..MAX] seconds (the talk's 0.5;
+    /// the book's slow server: 0.5..5)
+    #[arg(long, value_name = "MIN[..MAX]", default_value = "0.5")]
+    delay: Delay,
     /// Seed of the server's delays and errors
     #[arg(long, value_name = "N", default_value_t = 1950)]
     seed: u64,
     /// Cargo profile to build and race
     #[arg(long, value_enum, default_value = "release")]
     profile: BuildProfile,
+}
+
+/// `-m`: one number for the concurrent ones, or each one's book default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaxReq {
+    Book,
+    Count(usize),
+}
+
+fn max_req(text: &str) -> Result<MaxReq, String> {
+    match text {
+        "book" => Ok(MaxReq::Book),
+        _ => at_least_one(text).map(MaxReq::Count),
+    }
 }
 
 /// A frame every 50 ms at most.
@@ -74,19 +91,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let root = crate::util::workspace_root();
     let bins = build::binaries(None, args.profile)?;
-    let server = ServerProcess::start(&bins.server, args.server, 0, args.seed, args.delay)?;
+    let server = ServerProcess::start(&bins.server, args.server, 0, args.seed, Some(args.delay))?;
     let dir = build::target_dir(&root).join("race");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
 
-    let headline = format!(
-        "race on {}: {} codes ({}), budget {} s · {}",
-        args.server.label(),
-        codes.len(),
-        choice.args().join(" "),
-        args.budget.as_secs_f64(),
-        server.ready.base_url
-    );
-    let mut screen = Screen::new(&headline)?;
     let start = Start {
         base_url: &server.ready.base_url,
         codes: &codes,
@@ -95,6 +103,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         budget: args.budget,
         dir: &dir,
     };
+    let headline = headline(&args, &start, codes.len());
+    let mut screen = Screen::new(&headline, &codes)?;
     // All three at the same moment.
     let race_start = Instant::now();
     let mut racers = Vec::new();
@@ -112,11 +122,42 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     screen.draw(&racers, race_start, (&headline, &note), true)?;
     drop(server);
 
+    screen.finish();
     say(&format!("\n{}", table::table(&racers)));
     if aborted() {
         return Ok(ExitCode::from(130));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The line on top: where, what, how many at once (and why fewer when capped), how long.
+fn headline(args: &Args, start: &Start<'_>, codes: usize) -> String {
+    let delay = match args.server {
+        Profile::Local => String::new(),
+        Profile::Delay | Profile::Error | Profile::Chaos => format!(", {} s per GET", args.delay),
+    };
+    let m = match args.max_req {
+        MaxReq::Book => "-m as each one's book default".to_string(),
+        MaxReq::Count(asked) => {
+            let used = Impl::ALL
+                .map(|i| start.concurrency(i))
+                .into_iter()
+                .max()
+                .unwrap_or(1);
+            match used < asked {
+                true => {
+                    format!("-m {used} (capped from {asked}: at most 1000, and the codes asked)")
+                }
+                false => format!("-m {used}"),
+            }
+        }
+    };
+    format!(
+        "race on {}{delay}: {codes} codes ({}), {m}, budget {} s",
+        args.server.label(),
+        start.choice.args().join(" "),
+        args.budget.as_secs_f64(),
+    )
 }
 
 /// The line under the boards.
@@ -131,58 +172,5 @@ fn note(args: &Args, race_start: Instant) -> String {
         )
     } else {
         "Ctrl-C stops all three.".into()
-    }
-}
-
-/// The terminal the race is drawn on (stdout), or nothing when it is not a terminal or too
-/// small: then only the table is printed.
-struct Screen {
-    painter: Option<Painter>,
-}
-
-impl Screen {
-    fn new(headline: &str) -> anyhow::Result<Screen> {
-        let (min_cols, min_rows) = screen::MIN_SIZE;
-        let (cols, rows) = crossterm::terminal::size().unwrap_or((0, 0));
-        if !io::stdout().is_terminal() || cols < min_cols || rows < min_rows {
-            say(headline);
-            say(&format!(
-                "The race is drawn on a terminal of at least {min_cols} × {min_rows}; this one is {cols} × {rows}. Racing..."
-            ));
-            return Ok(Screen { painter: None });
-        }
-        execute!(io::stdout(), Hide)?;
-        Ok(Screen {
-            painter: Some(Painter::default()),
-        })
-    }
-
-    /// One frame: only what changed, or with `last` the whole frame and the cursor back.
-    fn draw(
-        &mut self,
-        racers: &[Racer],
-        start: Instant,
-        (headline, note): (&str, &str),
-        last: bool,
-    ) -> io::Result<()> {
-        if let Some(painter) = &mut self.painter {
-            let canvas = screen::frame(racers, start, headline, note);
-            let mut out = io::stdout().lock();
-            match last {
-                false => painter.draw(&mut out, &canvas)?,
-                true => painter.redraw(&mut out, &canvas)?,
-            }
-            out.flush()?;
-        }
-        Ok(())
-    }
-}
-
-impl Drop for Screen {
-    /// On every way out, errors too: the cursor shown again.
-    fn drop(&mut self) {
-        if self.painter.is_some() {
-            let _ = execute!(io::stdout(), Show);
-        }
     }
 }

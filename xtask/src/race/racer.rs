@@ -2,19 +2,20 @@
 //! own, so the budget and Ctrl-C stop it as in compare), and its board, fed from the lines of
 //! its `--trace` file as they are written.
 
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use flags_common::board::BoardState;
 use flags_common::{Summary, TraceEvent};
 
+use super::MaxReq;
+use super::follow::TraceFollower;
 use crate::bench::downloader::Impl;
 use crate::bench::invocation::{Codes, Invocation};
+use crate::bench::platform::Live;
 use crate::bench::process::{self, Finished, run_measured};
-use crate::bench::trace::parse_event;
 
 /// A downloader racing, or done.
 pub struct Racer {
@@ -30,6 +31,8 @@ pub struct Racer {
     pub finished: Option<anyhow::Result<Finished>>,
     process: Option<JoinHandle<anyhow::Result<Finished>>>,
     trace: TraceFollower,
+    /// Its peak memory so far and most threads, read while it runs (Linux).
+    live: Arc<Mutex<Live>>,
 }
 
 /// What every racer is given.
@@ -38,28 +41,39 @@ pub struct Start<'a> {
     pub codes: &'a [String],
     /// The command line's choice of codes: `-e`, `-a`, `-l N`.
     pub choice: Codes,
-    pub max_req: Option<usize>,
+    pub max_req: MaxReq,
     pub budget: Duration,
     pub dir: &'a Path,
+}
+
+impl Start<'_> {
+    /// `-m` as `implementation` applies it: its book default, or the race's `-m` within its
+    /// maximum and the number of codes.
+    pub fn concurrency(&self, implementation: Impl) -> usize {
+        let model = implementation.model();
+        let asked = match self.max_req {
+            MaxReq::Book => model.concurrencies()[0],
+            MaxReq::Count(n) => n,
+        };
+        asked
+            .min(model.max_concurrency())
+            .min(self.codes.len())
+            .max(1)
+    }
 }
 
 impl Racer {
     /// Start `implementation` now.
     pub fn start(implementation: Impl, bin: &Path, start: &Start<'_>) -> anyhow::Result<Racer> {
         let package = implementation.package();
-        let model = implementation.model();
-        let asked = start.max_req.unwrap_or(model.concurrencies()[0]);
-        let concur_req = asked
-            .min(model.max_concurrency())
-            .min(start.codes.len())
-            .max(1);
+        let concur_req = start.concurrency(implementation);
         let trace = start.dir.join(format!("{package}.jsonl"));
         let dest = start.dir.join(package);
         let _ = std::fs::remove_file(&trace);
         let _ = std::fs::remove_dir_all(&dest);
         let command = Invocation {
             codes: start.choice,
-            max_req: asked,
+            max_req: concur_req,
             base_url: start.base_url,
             // The downloaders' own --timeout applies to the requests in flight.
             timeout: None,
@@ -69,9 +83,17 @@ impl Racer {
         .command(bin);
         let budget = start.budget;
         let grace = process::grace(Duration::from_secs(10)); // MERGE: flags_common::bounds default timeout
+        let live = Arc::new(Mutex::new(Live::default()));
+        let seen = Arc::clone(&live);
+        let watch = move |now: Live| {
+            if let Ok(mut seen) = seen.lock() {
+                seen.peak_rss_kib = now.peak_rss_kib.max(seen.peak_rss_kib);
+                seen.threads = now.threads.max(seen.threads);
+            }
+        };
         let process = std::thread::Builder::new()
             .name(package.into())
-            .spawn(move || run_measured(command, budget, grace))?;
+            .spawn(move || run_measured(command, budget, grace, watch))?;
         Ok(Racer {
             package,
             concur_req,
@@ -81,6 +103,7 @@ impl Racer {
             finished: None,
             process: Some(process),
             trace: TraceFollower::new(trace),
+            live,
         })
     }
 
@@ -108,6 +131,17 @@ impl Racer {
         }
     }
 
+    /// Peak memory (MiB) and most threads so far; once it has ended, its own `rusage` peak.
+    pub fn costs(&self) -> (Option<f64>, Option<u32>) {
+        let live = self.live.lock().map(|l| *l).unwrap_or_default();
+        let ended = match &self.finished {
+            Some(Ok(done)) => done.usage.peak_rss_kib,
+            _ => None,
+        };
+        let kib = ended.or(live.peak_rss_kib);
+        (kib.map(|k| k as f64 / 1024.0), live.threads)
+    }
+
     pub fn done(&self) -> bool {
         self.finished.is_some()
     }
@@ -115,69 +149,5 @@ impl Racer {
     /// Its clock: from the start of the race to its end, or to now.
     pub fn elapsed(&self, race_start: Instant) -> Duration {
         self.ended_at.unwrap_or_else(Instant::now) - race_start
-    }
-}
-
-/// Reads a file that another process is still writing, one whole line at a time.
-struct TraceFollower {
-    path: PathBuf,
-    offset: u64,
-    partial: Vec<u8>,
-}
-
-impl TraceFollower {
-    fn new(path: PathBuf) -> TraceFollower {
-        TraceFollower {
-            path,
-            offset: 0,
-            partial: Vec::new(),
-        }
-    }
-
-    /// The events of the lines completed since the last call; a torn last line waits.
-    fn new_events(&mut self) -> Vec<TraceEvent> {
-        let Ok(mut file) = File::open(&self.path) else {
-            return Vec::new(); // not created yet
-        };
-        let mut bytes = Vec::new();
-        if file.seek(SeekFrom::Start(self.offset)).is_err() || file.read_to_end(&mut bytes).is_err()
-        {
-            return Vec::new();
-        }
-        self.offset += bytes.len() as u64;
-        self.partial.extend(bytes);
-        let Some(end) = self.partial.iter().rposition(|b| *b == b'\n') else {
-            return Vec::new();
-        };
-        let rest = self.partial.split_off(end + 1);
-        let whole = std::mem::replace(&mut self.partial, rest);
-        String::from_utf8_lossy(&whole)
-            .lines()
-            .filter_map(parse_event)
-            .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_growing_trace_is_read_whole_line_by_whole_line() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.jsonl");
-        let mut follower = TraceFollower::new(path.clone());
-        assert!(follower.new_events().is_empty(), "no file yet");
-        let start = r#"{"event":"start","cc":"BR","t":0.1}"#;
-        std::fs::write(&path, format!("{start}\n{}", &start[..10])).unwrap();
-        assert_eq!(
-            follower.new_events(),
-            vec![TraceEvent::Start {
-                cc: "BR".into(),
-                t: 0.1
-            }]
-        );
-        std::fs::write(&path, format!("{start}\n{start}\n")).unwrap();
-        assert_eq!(follower.new_events().len(), 1, "the torn line, now whole");
     }
 }

@@ -8,17 +8,18 @@
 //! | peak RSS | `wait4` `ru_maxrss` (KiB) | `wait4` `ru_maxrss` (bytes) | n/a |
 //! | user, system CPU | `wait4` | `wait4` | n/a |
 //! | peak threads | `/proc/PID/status` | n/a | n/a |
+//! | live RSS, threads (race) | `/proc/PID/status` | n/a | n/a |
 //! | interrupt | SIGINT | SIGINT | none: the budget kills |
 
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub use unix::{interrupt, isolate, threads_of, try_reap};
+pub use unix::{interrupt, isolate, live, try_reap};
 
 #[cfg(not(unix))]
 mod other;
 #[cfg(not(unix))]
-pub use other::{interrupt, isolate, threads_of, try_reap};
+pub use other::{interrupt, isolate, live, try_reap};
 
 /// What a reaped child cost, as far as this OS tells: `None` where it cannot.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -36,4 +37,13 @@ pub struct Reaped {
     /// The exit status, or None when a signal ended it.
     pub exit_code: Option<i32>,
     pub usage: Usage,
+}
+
+/// What can be read of a child while it runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Live {
+    /// Threads it has now.
+    pub threads: Option<u32>,
+    /// Its peak resident set size so far, KiB.
+    pub peak_rss_kib: Option<u64>,
 }

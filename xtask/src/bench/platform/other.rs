@@ -4,7 +4,7 @@
 use std::io;
 use std::process::{Child, Command};
 
-use super::{Reaped, Usage};
+use super::{Live, Reaped, Usage};
 
 /// Nothing to do: no process groups to set.
 pub fn isolate(_command: &mut Command) {}
@@ -22,6 +22,7 @@ pub fn try_reap(child: &mut Child) -> io::Result<Option<Reaped>> {
     }))
 }
 
-pub fn threads_of(_child: &Child) -> Option<u32> {
+/// Nothing is measured while it runs.
+pub fn live(_child: &Child) -> Option<Live> {
     None
 }

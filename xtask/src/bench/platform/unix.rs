@@ -4,7 +4,7 @@ use std::io;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command};
 
-use super::{Reaped, Usage};
+use super::{Live, Reaped, Usage};
 
 /// Its own process group: a Ctrl-C in the terminal reaches this tool only, which then stops
 /// everything in order.
@@ -61,16 +61,23 @@ const RSS_UNITS_PER_KIB: u64 = 1024;
 #[cfg(not(target_vendor = "apple"))]
 const RSS_UNITS_PER_KIB: u64 = 1;
 
-/// The `Threads:` line of /proc/PID/status; None once it has exited.
+/// The `Threads:` and `VmHWM:` (peak resident memory, kB) lines of /proc/PID/status, while
+/// it runs; None once it has exited.
 #[cfg(target_os = "linux")]
-pub fn threads_of(child: &Child) -> Option<u32> {
+pub fn live(child: &Child) -> Option<Live> {
     let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).ok()?;
-    let line = status.lines().find(|line| line.starts_with("Threads:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|line| line.starts_with(name))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    };
+    Some(Live {
+        threads: field("Threads:").and_then(|t| u32::try_from(t).ok()),
+        peak_rss_kib: field("VmHWM:"),
+    })
 }
 
-/// No `/proc` here: the thread count is not measured.
+/// No `/proc` here: nothing is measured while it runs.
 #[cfg(not(target_os = "linux"))]
-pub fn threads_of(_child: &Child) -> Option<u32> {
+pub fn live(_child: &Child) -> Option<Live> {
     None
 }
