@@ -1,12 +1,13 @@
-//! Download flags with futures combinators, as Rust did from 2016 to 2019, before async/await:
-//! the talk's `yield from` version (the book's first-edition `flags2_asyncio.py`, and `flags3`
-//! with `--metadata`).
+//! Download flags with futures combinators, as Rust did before async/await: the talk's
+//! `yield from` version (the book's first-edition `flags2_asyncio.py`, and `flags3` with
+//! `--metadata`).
 //!
-//! No async function and no await here: each function builds a future out of smaller ones with
-//! `map`, `and_then`, `buffer_unordered`... and closures that say what to do next. Python's
-//! `yield from` already read top to bottom; Rust's road before `await` was this one, closer to
-//! the talk's callbacks. Read it next to flags-tokio: `cargo xtask diff flags-combinators
-//! flags-tokio` is the talk's "escape from callback hell". The rest is in flags-common.
+//! Read it next to flags-tokio: `cargo xtask diff flags-combinators flags-tokio`.
+//! Everything that is not about concurrency (command line, reports, saving) is in flags-common.
+//!
+//! No async function, no await: each function builds a future from smaller ones with `and_then`,
+//! `map`, `buffer_unordered`... and closures that say what to do next. Python's `yield from`
+//! already read like await; Rust's road to await went through these, nearer the talk's callbacks.
 
 use std::io;
 use std::process::ExitCode;
@@ -23,9 +24,10 @@ use tokio::task;
 const DEFAULT_CONCUR_REQ: usize = 5;
 const MAX_CONCUR_REQ: usize = 1000;
 
-/// GET one flag. Nothing is sent yet: this returns a recipe, the future, and the runtime follows
-/// it when polled. `and_then` is the book's `yield from`: run the next step when this one is Ok.
-/// `use<>` says the future borrows none of the arguments (it owns its URL and a handle to the
+/// GET one flag. Nothing is sent yet: this returns a recipe, the future, which the runtime
+/// follows when it polls it. Where the book writes `resp = yield from aiohttp.request(...)` and
+/// goes on, the rest goes to `and_then` as a closure, called when the response is Ok.
+/// `use<>`: the future borrows none of the arguments (it owns its URL and a handle to the
 /// client), so it can outlive this call, as every future had to in those days.
 fn get_flag(
     client: &Client,
@@ -101,7 +103,9 @@ fn supervisor(job: &Job) -> impl Future<Output = Counter> {
             // A slot is free: the clock (and the timeout) start now, not while queued.
             let started = job.start(cc);
             // --retries: the pause between tries is an async sleep, so other downloads go on.
-            // Each download gets its own handle to the client (a cheap clone: it is shared).
+            // (`retry_async` is flags-common's, as flags-tokio uses it: a plain closure that
+            // returns a future will do as the attempt.) The closure owns its handle to the
+            // client: a cheap clone, as the connection pool behind it is shared.
             let client = client.clone();
             let attempt = move || download_one(&client, cc, job);
             let result = job.retry_async(attempt, tokio::time::sleep);
@@ -117,7 +121,7 @@ fn supervisor(job: &Job) -> impl Future<Output = Counter> {
 
 fn download_many(job: &Job) -> Counter {
     // The book's `loop.run_until_complete(coro)`: one thread runs the event loop. Up to here
-    // nothing has run: `supervisor` only built one big future, and `block_on` now polls it.
+    // no request was sent: `supervisor` only built one big future; `block_on` polls it to the end.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
