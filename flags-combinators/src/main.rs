@@ -1,0 +1,134 @@
+//! Download flags with futures combinators, as Rust did before async/await: the talk's
+//! `yield from` version (the book's first-edition `flags2_asyncio.py`, and `flags3` with
+//! `--metadata`).
+//!
+//! Read it next to flags-tokio: `cargo xtask diff flags-combinators flags-tokio`.
+//! Everything that is not about concurrency (command line, reports, saving) is in flags-common.
+//!
+//! No async function, no await: each function builds a future from smaller ones with `and_then`,
+//! `map`, `buffer_unordered`... and closures that say what to do next. Python's `yield from`
+//! already read like await; Rust's road to await went through these, nearer the talk's callbacks.
+
+use std::io;
+use std::process::ExitCode;
+
+use flags_common::{
+    Counter, FetchError, Job, ReadBodyAsync, interrupted, parse_country, redirect_policy, save_flag,
+};
+use futures::future::{self, FutureExt, TryFutureExt};
+use futures::stream::{self, StreamExt};
+use reqwest::Client;
+use tokio::task;
+
+/// The book's asyncio sizes: 5 requests in flight unless `-m` says otherwise, 1000 at most.
+const DEFAULT_CONCUR_REQ: usize = 5;
+const MAX_CONCUR_REQ: usize = 1000;
+
+/// GET one flag. Nothing is sent yet: this returns a recipe, the future, which the runtime
+/// follows when it polls it. Where the book writes `resp = yield from aiohttp.request(...)` and
+/// goes on, the rest goes to `and_then` as a closure, called when the response is Ok.
+/// `use<>`: the future borrows none of the arguments (it owns its URL and a handle to the
+/// client), so it can outlive this call, as every future had to in those days.
+fn get_flag(
+    client: &Client,
+    base_url: &str,
+    cc: &str,
+) -> impl Future<Output = Result<Vec<u8>, FetchError>> + use<> {
+    let url = format!("{base_url}/{cc}/{cc}.gif", cc = cc.to_lowercase());
+    let resp = client.get(&url).send().map_err(FetchError::from);
+    // Only a 200 with at most --max-size bytes is Ok: the book's `raise_for_status()`, and more.
+    resp.and_then(|resp| resp.read_body())
+}
+
+/// GET one country's metadata.json and return the country's name (the book's flags3).
+fn get_country(
+    client: &Client,
+    base_url: &str,
+    cc: &str,
+) -> impl Future<Output = Result<String, FetchError>> + use<> {
+    let url = format!("{base_url}/{cc}/metadata.json", cc = cc.to_lowercase());
+    let resp = client.get(&url).send().map_err(FetchError::from);
+    // `future::ready` wraps a plain value (parsing does not wait) as a future, for `and_then`.
+    resp.and_then(|resp| resp.read_body())
+        .and_then(|json| future::ready(parse_country(&json)))
+}
+
+/// Fetch one flag and save it, in three stages: the name (metadata, with `--metadata`), then the
+/// flag, then the file. A failure at any stage skips the rest (`and_then` runs only on Ok) and
+/// reaches the caller, which counts it: a 404 as NOT_FOUND, anything else as ERROR.
+fn download_one(
+    client: &Client,
+    cc: &str,
+    job: &Job,
+) -> impl Future<Output = Result<(), FetchError>> + use<> {
+    // Stage 1. Two different futures need one type: `Either`, left or right.
+    let name = match job.metadata {
+        true => get_country(client, &job.base_url, cc).left_future(),
+        false => future::ok(cc.to_string()).right_future(),
+    };
+    // The callbacks below run after this function has returned, so they cannot borrow its
+    // arguments: each must own what it will use (`move`), cloned here. This is the talk's
+    // "callback hell": with await, one scope keeps every local to the end.
+    let (client, cc) = (client.clone(), cc.to_string());
+    let (base_url, dest) = (job.base_url.clone(), job.dest.clone());
+    name
+        // Stage 2: the flag. Stage 1 hands on only its result, the name; so stage 3 can have
+        // the name, stage 2 must carry it along with its own result, in a tuple.
+        .and_then(move |name| {
+            get_flag(&client, &base_url, &cc).map_ok(move |image| (cc, name, image))
+        })
+        // Stage 3: the file. Writing blocks: run it on tokio's blocking threads (the book's
+        // `loop.run_in_executor`) so this thread stays free to drive the other downloads.
+        .and_then(move |(cc, name, image)| {
+            task::spawn_blocking(move || save_flag(&image, &dest, &cc, &name)).map(|joined| {
+                joined.map_err(io::Error::other)??;
+                Ok(())
+            })
+        })
+}
+
+fn supervisor(job: &Job) -> impl Future<Output = Counter> {
+    // One client for the whole run: it keeps a pool of open connections. Its timeout covers one
+    // request, body included, and starts when the request is sent.
+    let client = Client::builder()
+        .timeout(job.timeout)
+        .redirect(redirect_policy())
+        .build()
+        .expect("the TLS configuration could not be loaded");
+    // A stream of codes, turned into a stream of downloads, at most `concur_req` running at once
+    // (no semaphore: `buffer_unordered` takes the next code only when a slot is free).
+    stream::iter(&job.cc_list)
+        .take_while(|_| future::ready(!interrupted())) // Ctrl-C: start no new request.
+        .map(move |cc| {
+            // A slot is free: the clock (and the timeout) start now, not while queued.
+            let started = job.start(cc);
+            // --retries: the pause between tries is an async sleep, so other downloads go on.
+            // (`retry_async` is flags-common's, as flags-tokio uses it: a plain closure that
+            // returns a future will do as the attempt.) The closure owns its handle to the
+            // client: a cheap clone, as the connection pool behind it is shared.
+            let client = client.clone();
+            let attempt = move || download_one(&client, cc, job);
+            let result = job.retry_async(attempt, tokio::time::sleep);
+            result.map(move |result| job.record(cc, started, result))
+        })
+        // The book's `asyncio.as_completed`: statuses in the order the downloads end.
+        .buffer_unordered(job.concur_req)
+        .fold(Counter::default(), |mut counter, status| {
+            counter.add(status);
+            future::ready(counter)
+        })
+}
+
+fn download_many(job: &Job) -> Counter {
+    // The book's `loop.run_until_complete(coro)`: one thread runs the event loop. Up to here
+    // no request was sent: `supervisor` only built one big future; `block_on` polls it to the end.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("the operating system refused to start the runtime");
+    runtime.block_on(supervisor(job))
+}
+
+fn main() -> ExitCode {
+    flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
+}
