@@ -33,7 +33,12 @@ fn quick_compare_writes_consistent_reports() {
     let json = json(out.path(), "report.json");
     let rows = json["rows"].as_array().unwrap();
     for scenario in ["LOCAL", "DELAY", "ERROR"] {
-        for downloader in ["flags-seq", "flags-threadpool", "flags-tokio"] {
+        for downloader in [
+            "flags-seq",
+            "flags-threadpool",
+            "flags-tokio",
+            "flags-combinators",
+        ] {
             let found = rows
                 .iter()
                 .filter(|r| r["scenario"] == scenario && r["downloader"] == downloader)

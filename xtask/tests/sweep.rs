@@ -55,7 +55,9 @@ fn sweep_writes_rows_in_the_report_shape_and_the_headline() {
             ("flags-threadpool", 1),
             ("flags-threadpool", 4),
             ("flags-tokio", 1),
-            ("flags-tokio", 4)
+            ("flags-tokio", 4),
+            ("flags-combinators", 1),
+            ("flags-combinators", 4)
         ]
     );
     for row in rows {
@@ -77,7 +79,10 @@ fn sweep_writes_rows_in_the_report_shape_and_the_headline() {
         .iter()
         .map(|c| c["downloader"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["flags-threadpool", "flags-tokio"]);
+    assert_eq!(
+        names,
+        ["flags-threadpool", "flags-tokio", "flags-combinators"]
+    );
     for c in costs {
         assert!(c["kib_per_request"].as_f64().is_some(), "{c}");
         assert_eq!(

@@ -20,6 +20,7 @@ pub struct Bins {
     pub seq: PathBuf,
     pub threadpool: PathBuf,
     pub tokio: PathBuf,
+    pub combinators: PathBuf,
     pub server: PathBuf,
 }
 
@@ -34,6 +35,7 @@ impl Bins {
             Some(Impl::Seq) => &self.seq,
             Some(Impl::Threadpool) => &self.threadpool,
             Some(Impl::Tokio) => &self.tokio,
+            Some(Impl::Combinators) => &self.combinators,
             None => &self.server,
         }
     }
@@ -43,6 +45,7 @@ impl Bins {
             Some(Impl::Seq) => &mut self.seq,
             Some(Impl::Threadpool) => &mut self.threadpool,
             Some(Impl::Tokio) => &mut self.tokio,
+            Some(Impl::Combinators) => &mut self.combinators,
             None => &mut self.server,
         }
     }

@@ -41,10 +41,12 @@ pub enum Impl {
     Seq,
     Threadpool,
     Tokio,
+    /// Futures chained with combinators: Rust before async/await.
+    Combinators,
 }
 
 impl Impl {
-    pub const ALL: [Impl; 3] = [Impl::Seq, Impl::Threadpool, Impl::Tokio];
+    pub const ALL: [Impl; 4] = [Impl::Seq, Impl::Threadpool, Impl::Tokio, Impl::Combinators];
 
     /// The package, which is also the binary's name.
     pub fn package(self) -> &'static str {
@@ -52,6 +54,7 @@ impl Impl {
             Impl::Seq => "flags-seq",
             Impl::Threadpool => "flags-threadpool",
             Impl::Tokio => "flags-tokio",
+            Impl::Combinators => "flags-combinators",
         }
     }
 
@@ -59,7 +62,7 @@ impl Impl {
         match self {
             Impl::Seq => Model::Sequential,
             Impl::Threadpool => Model::Threads,
-            Impl::Tokio => Model::Async,
+            Impl::Tokio | Impl::Combinators => Model::Async,
         }
     }
 }

@@ -34,7 +34,7 @@ pub struct Args {
         long = "impl",
         value_enum,
         value_delimiter = ',',
-        default_value = "seq,threadpool,tokio"
+        default_value = "seq,threadpool,tokio,combinators"
     )]
     pub implementation: Vec<Impl>,
     /// Scenario drawn in timeline.svg

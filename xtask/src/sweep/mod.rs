@@ -35,7 +35,7 @@ pub struct Args {
         long = "impl",
         value_enum,
         value_delimiter = ',',
-        default_value = "seq,threadpool,tokio"
+        default_value = "seq,threadpool,tokio,combinators"
     )]
     implementation: Vec<Impl>,
     #[command(flatten)]
