@@ -86,6 +86,11 @@ fn quick_compare_writes_consistent_reports() {
         stdout.contains("DELAY -e -l 30, delays 0.05..0.5 s: flags-seq"),
         "{stdout}"
     );
+    // For a projector: nothing wider than 100 columns.
+    assert!(
+        stdout.lines().all(|line| line.chars().count() <= 100),
+        "{stdout}"
+    );
     assert!(
         std::fs::read_to_string(out.path().join("report.md"))
             .unwrap()

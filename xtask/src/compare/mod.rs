@@ -16,7 +16,7 @@ use crate::bench::options::{Common, QuickDefaults, distinct};
 use crate::bench::session::{Session, interrupted};
 use crate::bench::{plan, runs};
 use crate::report::{self, charts, html, table, write_file};
-use crate::util::say;
+use crate::util::{fit, say};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -69,7 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let headlines = headlines::of(&session.settings, &rows);
     say(&table::text_table(&rows));
     for line in &headlines {
-        say(line);
+        say(&fit(line));
     }
     let out = &session.out;
     write_file(
@@ -86,7 +86,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     write_file(out, "timeline.svg", &timeline::draw(&rows, args.timeline)?)?;
     html::write(out)?;
     say(&format!(
-        "\nReports in {}: report.md, report.json, report.svg, memory.svg, timeline.svg, report.html",
+        "\nReports in {}:\n  report.md, report.json, report.svg, memory.svg, timeline.svg, report.html",
         out.display()
     ));
     Ok(ExitCode::SUCCESS)

@@ -13,16 +13,19 @@ pub enum Align {
     Right,
 }
 
-/// One column: its title, how it is aligned, and what it shows of a row.
+/// One column: its title, how it is aligned, what it shows of a row, and whether the
+/// terminal's table (at most 100 columns) has it; report.md and report.html have them all.
 pub struct Column {
     pub title: &'static str,
     pub align: Align,
     pub cell: fn(&Row) -> String,
+    pub terminal: bool,
 }
 
 /// The columns, in order. Adding one is one entry here.
 pub const COLUMNS: [Column; 15] = [
-    text("scenario", |r| r.scenario.label().to_string()),
+    // The terminal groups the rows under their scenario instead.
+    text("scenario", |r| r.scenario.label().to_string()).full_only(),
     text("downloader", |r| r.downloader.to_string()),
     number("-m", |r| r.concurrency.to_string()),
     number("items/s", |r| opt(r.median.items_per_s, 2)),
@@ -40,12 +43,13 @@ pub const COLUMNS: [Column; 15] = [
             .threads_peak
             .map_or(NOT_MEASURED.into(), |t| t.to_string())
     }),
-    number("CPU s", |r| measured(r.median.cpu_s(), 2)),
-    number("ideal s", |r| opt(r.median.ideal_s, 2)),
+    number("CPU s", |r| measured(r.median.cpu_s(), 2)).full_only(),
+    number("ideal s", |r| opt(r.median.ideal_s, 2)).full_only(),
     number("efficiency", |r| {
         let percent = |e: f64| format!("{:.0}%", e * 100.0);
         r.median.efficiency.map_or("-".to_string(), percent)
-    }),
+    })
+    .full_only(),
     text("note", |r| note(&r.median)),
 ];
 
@@ -54,6 +58,7 @@ const fn text(title: &'static str, cell: fn(&Row) -> String) -> Column {
         title,
         align: Align::Left,
         cell,
+        terminal: true,
     }
 }
 
@@ -62,6 +67,17 @@ const fn number(title: &'static str, cell: fn(&Row) -> String) -> Column {
         title,
         align: Align::Right,
         cell,
+        terminal: true,
+    }
+}
+
+impl Column {
+    /// In report.md and report.html only.
+    const fn full_only(self) -> Column {
+        Column {
+            terminal: false,
+            ..self
+        }
     }
 }
 
@@ -102,10 +118,13 @@ pub fn cells(row: &Row) -> Vec<String> {
     COLUMNS.iter().map(|c| (c.cell)(row)).collect()
 }
 
-/// For the terminal: columns as wide as their widest cell, a rule under the titles.
+/// For the terminal, within 100 columns: the rows under a line naming their scenario, the
+/// terminal's columns as wide as their widest cell, a rule under the titles.
 pub fn text_table(rows: &[Row]) -> String {
+    let columns: Vec<&Column> = COLUMNS.iter().filter(|c| c.terminal).collect();
+    let cells = |row: &Row| -> Vec<String> { columns.iter().map(|c| (c.cell)(row)).collect() };
     let body: Vec<Vec<String>> = rows.iter().map(cells).collect();
-    let mut widths: Vec<usize> = COLUMNS.iter().map(|c| c.title.len()).collect();
+    let mut widths: Vec<usize> = columns.iter().map(|c| c.title.len()).collect();
     for line in &body {
         for (w, cell) in widths.iter_mut().zip(line) {
             *w = (*w).max(cell.chars().count());
@@ -113,7 +132,7 @@ pub fn text_table(rows: &[Row]) -> String {
     }
     let render = |line: &[String]| {
         let mut s = String::new();
-        for ((cell, w), column) in line.iter().zip(&widths).zip(&COLUMNS) {
+        for ((cell, w), column) in line.iter().zip(&widths).zip(&columns) {
             let _ = match column.align {
                 Align::Left => write!(s, "{cell:<w$}  "),
                 Align::Right => write!(s, "{cell:>w$}  "),
@@ -121,11 +140,16 @@ pub fn text_table(rows: &[Row]) -> String {
         }
         s.trim_end().to_string()
     };
-    let titles: Vec<String> = COLUMNS.iter().map(|c| c.title.to_string()).collect();
+    let titles: Vec<String> = columns.iter().map(|c| c.title.to_string()).collect();
     let mut out = render(&titles);
     out.push('\n');
     out += &"-".repeat(out.trim_end().len());
-    for line in &body {
+    let mut scenario = None;
+    for (row, line) in rows.iter().zip(&body) {
+        if scenario != Some(row.scenario) {
+            scenario = Some(row.scenario);
+            let _ = write!(out, "\n{}", row.scenario.label());
+        }
         out.push('\n');
         out += &render(line);
     }

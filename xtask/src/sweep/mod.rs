@@ -15,7 +15,7 @@ use crate::bench::runs::Row;
 use crate::bench::session::{Session, interrupted};
 use crate::bench::{plan, runs};
 use crate::report::{html, table, write_file};
-use crate::util::{say, warn};
+use crate::util::{fit, say, warn};
 use cost::Cost;
 
 #[derive(clap::Args, Debug)]
@@ -61,12 +61,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let delay = settings
             .delay
             .map_or("the server's".into(), |d| d.to_string());
-        warn(&format!(
+        warn(&fit(&format!(
             "--quick: {} codes, delays {delay} s, budget {} s, {} repeat: a rehearsal of the full sweep (about 10 minutes), not the figures to quote.",
             settings.codes(),
             settings.budget_s,
             settings.repeat
-        ));
+        )));
     }
     let plan = plan::sweep(
         &distinct(&args.implementation),
@@ -81,7 +81,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let headlines = cost::headlines(settings, &rows, &costs);
     say(&table::text_table(&rows));
     for line in &headlines {
-        say(line);
+        say(&fit(line));
     }
     write(
         &session.out,
