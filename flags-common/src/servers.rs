@@ -204,6 +204,9 @@ pub fn choose_server(arg: ServerArg, max_req: usize) -> std::io::Result<Server> 
         });
     };
     let fit = fit_to_open_files(max_req, true, open_files);
+    if let Some(error) = fit.error {
+        return Err(std::io::Error::other(error));
+    }
     let mut config = Config::new(profile);
     config.max_connections = fit.server_connections;
     let handle = flags_server::start(config)?;
@@ -228,26 +231,36 @@ struct Fit {
     server_connections: usize,
     /// Set when `max_req` is lower than asked.
     note: Option<String>,
+    /// Set when the limit is too low to start the built-in server and download.
+    error: Option<String>,
 }
 
 /// Each request holds a socket and, while it saves, a file; the built-in server adds its end
-/// of the socket and its own reserve. What is left after the reserves is shared out, so a low
-/// limit means fewer requests at once, said in a note, rather than requests that time out.
+/// of the socket, room for as many again (a connection the client has closed stays open on
+/// the server's side until it notices), and its own reserve. What is left after the reserves
+/// is shared out, so a low limit means fewer requests at once, said in a note, rather than
+/// requests that time out or are refused. Too low for a few requests and the built-in
+/// server: an error that says what to raise it to.
 fn fit_to_open_files(asked: usize, embedded: bool, open_files: Option<u64>) -> Fit {
-    let reserved = OWN_FILES
-        + if embedded {
-            flags_server::RESERVED_FILES
-        } else {
-            0
-        };
-    let per_request: u64 = if embedded { 3 } else { 2 };
+    let (reserved, per_request) = if embedded {
+        (OWN_FILES + flags_server::RESERVED_FILES, 4)
+    } else {
+        (OWN_FILES, 2)
+    };
     let Some(limit) = open_files else {
         return Fit {
             max_req: asked,
             server_connections: flags_server::DEFAULT_MAX_CONNECTIONS,
             note: None,
+            error: None,
         };
     };
+    let minimum = reserved + per_request * flags_server::MIN_CONNECTIONS;
+    let error = (embedded && limit < minimum).then(|| {
+        format!(
+            "the open-files limit is {limit}, too low for the built-in server and the downloads (at least {minimum}): raise it with `ulimit -n {minimum}`"
+        )
+    });
     let budget = limit.saturating_sub(reserved);
     let fits = usize::try_from(budget / per_request)
         .unwrap_or(usize::MAX)
@@ -267,6 +280,7 @@ fn fit_to_open_files(asked: usize, embedded: bool, open_files: Option<u64>) -> F
         max_req,
         server_connections,
         note,
+        error,
     }
 }
 
@@ -418,17 +432,17 @@ mod tests {
         assert_eq!((fit.max_req, fit.note), (1000, None));
         let fit = fit_to_open_files(1000, true, Some(1 << 20));
         assert_eq!((fit.max_req, fit.note), (1000, None));
-        // 128 with the built-in server: 64 kept aside, 3 descriptors per request.
+        // 128 with the built-in server: 64 kept aside, 4 descriptors per request.
         let fit = fit_to_open_files(1000, true, Some(128));
-        assert_eq!(fit.max_req, 21);
-        assert!(fit.server_connections >= fit.max_req, "{fit:?}");
+        assert_eq!(fit.max_req, 16);
+        assert!(fit.server_connections >= 2 * fit.max_req, "{fit:?}");
         assert!(
-            2 * 21 + fit.server_connections as u64 + 64 <= 128,
+            2 * 16 + fit.server_connections as u64 + 64 <= 128,
             "{fit:?}"
         );
         let note = fit.note.expect("a note");
         assert!(
-            note.contains("limit is 128: 21 requests at once (asked for 1000)"),
+            note.contains("limit is 128: 16 requests at once (asked for 1000)"),
             "{note}"
         );
         // A remote server: only the downloader's own side.
@@ -436,8 +450,12 @@ mod tests {
         // Asked for fewer than fit: no note.
         assert_eq!(fit_to_open_files(5, true, Some(128)).note, None);
         // Hardly anything: one at a time, still said.
-        let fit = fit_to_open_files(20, true, Some(40));
+        let fit = fit_to_open_files(20, false, Some(20));
         assert_eq!(fit.max_req, 1);
         assert!(fit.note.expect("a note").contains("1 request at once"));
+        // Too little for the built-in server and the downloads: an error that says how much.
+        let fit = fit_to_open_files(20, true, Some(70));
+        assert!(fit.error.expect("an error").contains("`ulimit -n 80`"));
+        assert_eq!(fit_to_open_files(20, true, Some(80)).error, None);
     }
 }

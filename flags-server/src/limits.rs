@@ -49,8 +49,10 @@ impl ConnectionLimit {
         let limit = self.open_files?;
         (self.effective == 0).then(|| {
             format!(
-                "error: the open-files limit is {limit}, and the server needs at least {} ({RESERVED_FILES} for itself and {MIN_CONNECTIONS} connections): raise it with `ulimit -n {}`",
-                self.minimum, self.minimum
+                "error: the open-files limit is {limit}, and the server needs at least {} ({RESERVED_FILES} for itself and {}): raise it with `ulimit -n {}`",
+                self.minimum,
+                connections(self.asked.min(MIN_CONNECTIONS as usize)),
+                self.minimum
             )
         })
     }
