@@ -61,13 +61,13 @@ impl ServerArg {
 
 /// Every label `-s` takes, REMOTE last, as the help lists them.
 fn labelled() -> impl Iterator<Item = ServerArg> {
-    Profile::ALL
-        .into_iter()
-        .map(ServerArg::Profile)
+    Profile::all()
+        .iter()
+        .map(|p| ServerArg::Profile(*p))
         .chain([ServerArg::Remote])
 }
 
-/// The help's table of servers, from [`Profile::ALL`].
+/// The help's table of servers, from [`Profile::all`].
 pub fn servers_help() -> String {
     let mut help = String::from("Servers (-s LABEL):\n");
     for server in labelled() {
@@ -78,7 +78,7 @@ pub fn servers_help() -> String {
         };
         help += &format!("  {:<8}{:<27}   {what}\n", server.label(), server.url());
     }
-    let ports: Vec<String> = Profile::ALL
+    let ports: Vec<String> = Profile::all()
         .iter()
         .map(|p| p.default_port().to_string())
         .collect();

@@ -42,8 +42,15 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// How many faults there are. The match names every variant, so a new one stops the build
+    /// here until it is counted, and then at [`Fault::ALL`] until it is listed.
+    const COUNT: usize = match Fault::Reset {
+        Fault::Reset | Fault::Truncate | Fault::Stall | Fault::Slow => 4,
+    };
+
     /// Every fault, in the order they take their slices of a draw (see `pick`).
-    pub const ALL: [Fault; 4] = [Fault::Reset, Fault::Truncate, Fault::Stall, Fault::Slow];
+    pub const ALL: [Fault; Fault::COUNT] =
+        [Fault::Reset, Fault::Truncate, Fault::Stall, Fault::Slow];
 
     /// The name used by `--faults`, `/_stats` and the request log.
     pub fn name(self) -> &'static str {
@@ -92,7 +99,7 @@ const _: () = {
 /// [`Fault::ALL`]: `{"reset":0.05,"truncate":0.05,"stall":0.02,"slow":0.05}`; a name missing
 /// from it is the default (0), a name not a fault's is ignored.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct PerFault<T>([T; Fault::ALL.len()]);
+pub struct PerFault<T>([T; Fault::COUNT]);
 
 impl<T> Index<Fault> for PerFault<T> {
     type Output = T;
