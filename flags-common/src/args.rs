@@ -12,21 +12,11 @@ use crate::{DEFAULT_SERVER, ServerArg, expand_cc_args, parse_server, prepare_des
 /// The bounds of `--timeout`, in seconds: a millisecond to a day.
 const TIMEOUT_RANGE: (f64, f64) = (0.001, 86_400.0);
 
-const SERVERS_HELP: &str = "\
-Servers (-s LABEL):
-  LOCAL   http://localhost:8000/flags   answers at once
-  DELAY   http://localhost:8001/flags   waits 0.5 to 5 s (at random) before each answer
-  ERROR   http://localhost:8002/flags   waits 0.5 s, answers 25% of requests with 418
-  REMOTE  https://www.fluentpython.com/data/flags   the book's site, over the internet
-When nothing listens on port 8000, 8001 or 8002, the downloader serves the built-in flags with
-that profile from inside its own process, and says so: nothing needs to be started by hand.
-`cargo xtask serve` runs the three servers on those ports.";
-
 /// The book's flags2 command line.
 #[derive(Parser, Debug)]
 #[command(
     about = "Download flags for country codes. Default: top 20 countries by population.",
-    after_help = SERVERS_HELP
+    after_help = crate::servers::servers_help()
 )]
 struct Args {
     /// Country code or 1st letter (eg. B for BA...BZ)
@@ -44,7 +34,7 @@ struct Args {
     /// Maximum concurrent requests
     #[arg(short, long = "max-req", alias = "max_req", value_name = "CONCURRENT")]
     max_req: Option<usize>,
-    /// Server to hit: LOCAL, DELAY, ERROR, REMOTE (see below), or a URL like http://localhost:8000/flags
+    /// Server to hit: LOCAL, DELAY, ERROR, CHAOS, REMOTE (see below), or a URL like http://localhost:8000/flags
     #[arg(short, long, value_name = "LABEL|URL", default_value = DEFAULT_SERVER)]
     server: String,
     /// Output detailed progress info

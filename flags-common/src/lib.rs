@@ -41,7 +41,9 @@ pub use interrupt::interrupted;
 pub use job::Job;
 pub use report::{Counter, Status, final_report, initial_report};
 pub use save::{clean_partials, file_stem, prepare_dest, save_flag};
-pub use servers::{DEFAULT_SERVER, SERVERS, Server, ServerArg, choose_server, parse_server};
+pub use servers::{
+    DEFAULT_SERVER, REMOTE_URL, Server, ServerArg, choose_server, parse_server, servers_help,
+};
 pub use trace::{Summary, TraceEvent};
 
 use args::Settings;
@@ -63,15 +65,17 @@ pub fn main(
         Ok(args) => args,
         Err(status) => return status,
     };
-    let server = match start_up(&args) {
-        Ok(server) => server,
-        Err(status) => return status,
-    };
-    let actual_req = args
+    let asked_req = args
         .max_req
         .min(max_concur_req)
         .min(args.cc_list.len())
         .max(1);
+    let server = match start_up(&args, asked_req) {
+        Ok(server) => server,
+        Err(status) => return status,
+    };
+    // Fewer when the open-files limit is short (`server.note` says so).
+    let actual_req = server.max_req;
     say(&initial_report(
         &args.cc_list,
         actual_req,
@@ -87,7 +91,7 @@ pub fn main(
 /// Everything between the command line and the first request: the body ceiling, the limit on
 /// open files, Ctrl-C, and the server (started here when it is the built-in one). A server that
 /// cannot be reached or started is said in one `error:` line: exit status 1.
-fn start_up(args: &Settings) -> Result<Server, ExitCode> {
+fn start_up(args: &Settings, max_req: usize) -> Result<Server, ExitCode> {
     http::set_max_size(args.max_size);
     // Up to 1000 connections, and as many for the built-in server when it runs in this process:
     // more files than some systems allow by default.
@@ -95,12 +99,15 @@ fn start_up(args: &Settings) -> Result<Server, ExitCode> {
     #[cfg(feature = "reqwest")]
     let _ = rustls::crypto::ring::default_provider().install_default();
     interrupt::handle_ctrl_c();
-    let server = choose_server(args.server.clone()).map_err(|err| {
+    let server = choose_server(args.server.clone(), max_req).map_err(|err| {
         warn(&format!("error: {err}"));
         ExitCode::from(1)
     })?;
     if let Some(notice) = &server.notice {
         say(notice);
+    }
+    if let Some(note) = &server.note {
+        warn(note);
     }
     Ok(server)
 }

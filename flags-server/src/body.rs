@@ -186,7 +186,7 @@ impl hyper::body::Body for Body {
     fn size_hint(&self) -> SizeHint {
         match self.pace {
             Pace::Normal => SizeHint::with_exact(self.source.len()),
-            _ => SizeHint::default(),
+            Pace::Truncate { .. } | Pace::Slow { .. } => SizeHint::default(),
         }
     }
 }

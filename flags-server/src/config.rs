@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::faults::{Fault, FaultRates};
+
 /// A client that has not sent its full request headers by then is disconnected (default).
 pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// A client that reads nothing of its answers for this long is disconnected (default, as
@@ -22,22 +24,23 @@ const MAX_SECONDS: f64 = 3600.0;
 /// Shortest timeout accepted: below a millisecond no client could ever be served.
 const MIN_TIMEOUT_S: f64 = 0.001;
 
-/// The book's three test servers, and CHAOS with every fault.
+/// The book's three test servers, and CHAOS with every fault. Adding one is a variant here,
+/// then whatever the compiler asks for (every `match` on it is exhaustive). On the command
+/// line any case (`--profile delay`, `-s DELAY`); in JSON its label (`"DELAY"`).
 #[derive(
     Clone,
     Copy,
     Debug,
     PartialEq,
     Eq,
+    Hash,
     PartialOrd,
     Ord,
-    Hash,
-    clap::ValueEnum,
     Serialize,
     Deserialize,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "UPPERCASE")]
-#[value(rename_all = "lower")]
 pub enum Profile {
     /// nginx alone: no delay, no errors (port 8000).
     Local,
@@ -50,6 +53,12 @@ pub enum Profile {
 }
 
 impl Profile {
+    /// Every profile, in the order of the book's ports: the variants as declared, listed by
+    /// clap's derive, so a new one is in the list without anyone adding it.
+    pub fn all() -> &'static [Profile] {
+        <Profile as clap::ValueEnum>::value_variants()
+    }
+
     /// "LOCAL", "DELAY", "ERROR" or "CHAOS", as the book's clients name their servers.
     pub fn label(&self) -> &'static str {
         match self {
@@ -70,16 +79,16 @@ impl Profile {
         }
     }
 
-    /// Parses a label, ignoring case.
-    pub fn from_label(s: &str) -> Option<Profile> {
-        [
-            Profile::Local,
-            Profile::Delay,
-            Profile::Error,
-            Profile::Chaos,
-        ]
-        .into_iter()
-        .find(|p| p.label().eq_ignore_ascii_case(s))
+    /// What a client sees, in a few words, for help texts.
+    pub fn description(&self) -> &'static str {
+        match self {
+            Profile::Local => "answers at once",
+            Profile::Delay => "waits 0.5 to 5 s (at random) before each answer",
+            Profile::Error => "waits 0.5 s, answers 25% of requests with 418",
+            Profile::Chaos => {
+                "waits 0.5 to 5 s, then resets, truncates, stalls or slows 17% of answers"
+            }
+        }
     }
 
     /// The (min, max) delay of each GET when the configuration does not set one.
@@ -95,13 +104,12 @@ impl Profile {
     /// 0.05, 0.05, 0.02 and 0.05 for CHAOS, none for the others.
     pub fn default_faults(&self) -> FaultRates {
         match self {
-            Profile::Chaos => FaultRates {
-                reset: 0.05,
-                truncate: 0.05,
-                stall: 0.02,
-                slow: 0.05,
-            },
-            _ => FaultRates::default(),
+            Profile::Chaos => FaultRates::default()
+                .with(Fault::Reset, 0.05)
+                .with(Fault::Truncate, 0.05)
+                .with(Fault::Stall, 0.02)
+                .with(Fault::Slow, 0.05),
+            Profile::Local | Profile::Delay | Profile::Error => FaultRates::default(),
         }
     }
 
@@ -109,40 +117,15 @@ impl Profile {
     pub fn default_error_rate(&self) -> f64 {
         match self {
             Profile::Error => 0.25,
-            _ => 0.0,
+            Profile::Local | Profile::Delay | Profile::Chaos => 0.0,
         }
     }
 }
 
-/// Probability of each fault for a GET under /flags/, each from 0 to 1, adding up to at most 1.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct FaultRates {
-    /// Close the connection with no answer (an RST).
-    pub reset: f64,
-    /// Send the headers and half the body, then close.
-    pub truncate: f64,
-    /// Never answer; hold the connection open.
-    pub stall: f64,
-    /// Trickle the body at 50 bytes per second.
-    pub slow: f64,
-}
-
-impl FaultRates {
-    /// No faults at all.
-    pub fn is_zero(&self) -> bool {
-        self.total() == 0.0
-    }
-
-    fn total(&self) -> f64 {
-        self.reset + self.truncate + self.stall + self.slow
-    }
-
-    /// Each rate in [0, 1] and their sum at most 1.
-    pub fn is_valid(&self) -> bool {
-        let each = [self.reset, self.truncate, self.stall, self.slow];
-        each.iter().all(|p| (0.0..=1.0).contains(p)) && self.total() <= 1.0 + 1e-9
-    }
+/// `reset, truncate, stall, slow`: the names `--faults` accepts, for its error message.
+fn fault_names() -> String {
+    let names: Vec<&str> = Fault::ALL.into_iter().map(Fault::name).collect();
+    names.join(", ")
 }
 
 /// A value a server cannot run with. Its message is the `error:` line the binary prints.
@@ -158,7 +141,8 @@ pub enum ConfigError {
     ErrorRate(String),
     /// `--faults` is not `NAME=P,...` with known, distinct names and rates adding up to at most 1.
     #[error(
-        "invalid faults {0:?}: expected NAME=P,... with NAME one of reset, truncate, stall, slow (each at most once), each P from 0 to 1, adding up to at most 1"
+        "invalid faults {0:?}: expected NAME=P,... with NAME one of {names} (each at most once), each P from 0 to 1, adding up to at most 1",
+        names = fault_names()
     )]
     Faults(String),
     /// A timeout or a count out of its range; the first field names it.
@@ -207,18 +191,11 @@ pub fn parse_faults(s: &str) -> Result<FaultRates, ConfigError> {
         if !(0.0..=1.0).contains(&p) {
             return Err(bad());
         }
-        let name = name.trim().to_ascii_lowercase();
-        let slot = match name.as_str() {
-            "reset" => &mut rates.reset,
-            "truncate" => &mut rates.truncate,
-            "stall" => &mut rates.stall,
-            "slow" => &mut rates.slow,
-            _ => return Err(bad()),
-        };
-        *slot = p;
-        if !seen.insert(name) {
+        let fault = Fault::from_name(name.trim()).ok_or_else(bad)?;
+        if !seen.insert(fault) {
             return Err(bad());
         }
+        rates[fault] = p;
     }
     if rates.is_valid() {
         Ok(rates)
@@ -255,7 +232,8 @@ pub struct Config {
     pub bind: IpAddr,
     /// Port to listen on; 0 = any free port.
     pub port: u16,
-    /// Rates of reset, truncate, stall and slow for GETs under /flags/; None = profile default.
+    /// Rate of each fault for GETs under /flags/, e.g. `Some(FaultRates::only(Fault::Reset,
+    /// 1.0))`; None = profile default.
     pub faults: Option<FaultRates>,
     /// A client that has not sent its request headers by then is disconnected (default 10 s).
     pub header_timeout: Duration,
@@ -353,20 +331,25 @@ mod tests {
 
     #[test]
     fn labels_and_ports() {
-        assert_eq!(Profile::from_label("delay"), Some(Profile::Delay));
-        assert_eq!(
-            Profile::from_label("ERROR").map(|p| p.default_port()),
-            Some(8002)
-        );
+        use clap::ValueEnum;
+        let parse = |s| Profile::from_str(s, true).ok();
+        assert_eq!(parse("delay"), Some(Profile::Delay));
+        assert_eq!(parse("ERROR").map(|p| p.default_port()), Some(8002));
         assert_eq!(Profile::Local.label(), "LOCAL");
-        assert_eq!(Profile::from_label("slow"), None);
-        assert_eq!(Profile::from_label("chaos"), Some(Profile::Chaos));
+        assert_eq!(parse("slow"), None);
+        assert_eq!(parse("chaos"), Some(Profile::Chaos));
+        assert_eq!(Profile::all().len(), 4);
+        assert_eq!(serde_json::to_string(&Profile::Chaos).unwrap(), "\"CHAOS\"");
+        assert_eq!(
+            serde_json::from_str::<Profile>("\"DELAY\"").unwrap(),
+            Profile::Delay
+        );
         assert_eq!(Profile::Chaos.default_port(), 8003);
         assert_eq!(
             Profile::Chaos.default_delay(),
             Profile::Delay.default_delay()
         );
-        assert_eq!(Profile::Chaos.default_faults().stall, 0.02);
+        assert_eq!(Profile::Chaos.default_faults().rate(Fault::Stall), 0.02);
         assert!(Profile::Delay.default_faults().is_zero());
     }
 
@@ -384,12 +367,27 @@ mod tests {
 
     #[test]
     fn faults_parse() {
+        use clap::ValueEnum;
         let r = parse_faults("reset=0.05,truncate=0.05, stall=0.02,slow=0.1").unwrap();
+        let want = FaultRates::only(Fault::Reset, 0.05)
+            .with(Fault::Truncate, 0.05)
+            .with(Fault::Stall, 0.02)
+            .with(Fault::Slow, 0.1);
+        assert_eq!(r, want);
         assert_eq!(
-            (r.reset, r.truncate, r.stall, r.slow),
-            (0.05, 0.05, 0.02, 0.1)
+            parse_faults("truncate=1"),
+            Ok(FaultRates::only(Fault::Truncate, 1.0))
         );
-        assert_eq!(parse_faults("truncate=1").unwrap().truncate, 1.0);
+        assert_eq!(parse_faults(&want.spec()), Ok(want));
+        assert_eq!(Fault::value_variants(), Fault::ALL);
+        let json = serde_json::to_string(&want).unwrap();
+        assert_eq!(
+            json,
+            r#"{"reset":0.05,"truncate":0.05,"stall":0.02,"slow":0.1}"#
+        );
+        assert_eq!(serde_json::from_str::<FaultRates>(&json).unwrap(), want);
+        let partial: FaultRates = serde_json::from_str(r#"{"slow":1.0}"#).unwrap();
+        assert_eq!(partial, FaultRates::only(Fault::Slow, 1.0));
         assert!(parse_faults("").unwrap().is_zero());
         for bad in [
             "reset",

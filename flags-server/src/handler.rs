@@ -1,6 +1,7 @@
 //! [`handle`]: one request in, one answer out. hyper calls it for every request of every
 //! connection (through `service_fn` in `server.rs`); it routes, applies the drawn delay,
-//! 418 and fault, counts, and logs a line with `-v`.
+//! 418 and fault, counts, and with `-v` logs a line when the request arrives and one when it
+//! is answered.
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -15,7 +16,6 @@ use crate::conn::ConnFlags;
 use crate::faults::{Draw, Fault, STALL_CAP};
 use crate::routes::{self, Lookup};
 use crate::state::State;
-use crate::stats::bump;
 
 /// Longer paths get `414 URI Too Long`.
 const MAX_PATH_LEN: usize = 1024;
@@ -37,6 +37,7 @@ pub(crate) async fn handle(
     if path == "/_stats" || path == "/_stats/reset" {
         return Ok(stats_endpoint(state, method, path));
     }
+    log_arrival(state, method, path);
     let head = method == Method::HEAD;
     let mut draw = Draw::default();
     let resp = if path.len() > MAX_PATH_LEN {
@@ -54,7 +55,7 @@ pub(crate) async fn handle(
         }
         if draw.fault == Some(Fault::Stall) {
             // Never answered, the delay ignored: logged now, as it starts.
-            count_fault(state, Fault::Stall);
+            state.counters.count_fault(Fault::Stall);
             log(state, method, path, None, &draw);
             tokio::time::sleep(STALL_CAP).await;
             return Err(Dropped("stall"));
@@ -86,7 +87,7 @@ async fn flag(
         tokio::time::sleep(Duration::from_secs_f64(draw.delay)).await;
     }
     if draw.fault == Some(Fault::Reset) {
-        count_fault(state, Fault::Reset);
+        state.counters.count_fault(Fault::Reset);
         conn.reset.store(true, Ordering::Relaxed);
         return Err(Dropped("reset"));
     }
@@ -113,22 +114,12 @@ async fn flag(
     };
     Ok(match draw.fault {
         Some(fault @ (Fault::Truncate | Fault::Slow)) => {
-            count_fault(state, fault);
+            state.counters.count_fault(fault);
             resp.map(|b| b.with_fault(fault))
         }
-        _ => resp,
+        // Reset and stall ended the request above.
+        Some(Fault::Reset | Fault::Stall) | None => resp,
     })
-}
-
-/// Counts one injected fault in `/_stats`.
-fn count_fault(state: &State, fault: Fault) {
-    let counters = &state.counters;
-    bump(match fault {
-        Fault::Reset => &counters.reset,
-        Fault::Truncate => &counters.truncate,
-        Fault::Stall => &counters.stall,
-        Fault::Slow => &counters.slow,
-    });
 }
 
 /// `GET /_stats`, `DELETE /_stats` and `POST /_stats/reset`.
@@ -198,12 +189,23 @@ fn plain(status: StatusCode, head: bool) -> Response<Body> {
     respond(status, TEXT, text, len, head)
 }
 
-/// With `-v`: `12:03:04.567 DELAY GET /flags/br/br.gif 200 delay 2.31 s`, or `fault reset`
-/// in place of a status that was never sent.
-fn log(state: &State, method: &Method, path: &str, status: Option<StatusCode>, draw: &Draw) {
-    if !state.log_requests {
-        return;
+/// With `-v`, as a request arrives: `12:03:02.256 DELAY GET /flags/br/br.gif arrived`.
+fn log_arrival(state: &State, method: &Method, path: &str) {
+    if let Some(log) = &state.log {
+        log.line(format!(
+            "{} {} {method} {path} arrived",
+            clock(),
+            state.profile
+        ));
     }
+}
+
+/// With `-v`, as a request is answered: `12:03:04.567 DELAY GET /flags/br/br.gif 200 delay
+/// 2.31 s`, or `-` in place of a status that was never sent (`- fault reset`).
+fn log(state: &State, method: &Method, path: &str, status: Option<StatusCode>, draw: &Draw) {
+    let Some(log) = &state.log else {
+        return;
+    };
     let mut line = format!("{} {} {method} {path}", clock(), state.profile);
     match status {
         Some(s) => line += &format!(" {}", s.as_u16()),
@@ -218,7 +220,7 @@ fn log(state: &State, method: &Method, path: &str, status: Option<StatusCode>, d
     if let Some(fault) = draw.fault {
         line += &format!(" fault {}", fault.name());
     }
-    eprintln!("{line}");
+    log.line(line);
 }
 
 /// The time of day in UTC, `hh:mm:ss.mmm`.

@@ -16,9 +16,13 @@
 //! - `config.rs`: profiles, [`Config`], the parsers and checks of every option;
 //! - `server.rs`: the accept loop, [`serve`], [`start`] and [`ServerHandle`];
 //! - `limits.rs`: how many connections the open-files limit allows;
+//! - `platform.rs`: what differs between operating systems (the open-files limit, opening a
+//!   file without blocking);
+//! - `log.rs`: the `-v` request log and other stderr lines, which never panic nor block;
 //! - `conn.rs`: a client's socket as hyper sees it (send timeout, close with an RST);
 //! - `handler.rs`: one request in, one answer out;
-//! - `faults.rs`: the dice that draw each GET's delay, 418 and fault;
+//! - `faults.rs`: the faults ([`Fault`], [`FaultRates`]) and the dice that draw each GET's
+//!   delay, 418 and fault;
 //! - `routes.rs`: what a path names (a built-in flag, or a file under `--root`);
 //! - `flags.rs`: the countries and the one cache of encoded flags (`table.rs`, `render.rs`);
 //! - `body.rs`: the body of an answer, from memory or streamed from disk, maybe faulty;
@@ -33,7 +37,8 @@ mod faults;
 mod flags;
 mod handler;
 mod limits;
-mod ready;
+mod log;
+mod platform;
 mod render;
 mod routes;
 mod server;
@@ -44,10 +49,12 @@ mod table;
 
 pub use config::{
     Config, ConfigError, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SEND_TIMEOUT,
-    FaultRates, Profile, parse_delay, parse_error_rate, parse_faults, parse_timeout,
+    Profile, parse_delay, parse_error_rate, parse_faults, parse_timeout,
 };
+pub use faults::{Fault, FaultRates, PerFault};
 pub use flags::{Country, countries, country, flag_gif, metadata_json, warm_up};
-pub use limits::{ConnectionLimit, connection_limit};
-pub use ready::Ready;
-pub use server::{ServerHandle, listen, serve, start};
+pub use limits::{ConnectionLimit, MIN_CONNECTIONS, RESERVED_FILES, connection_limit};
+pub use log::stderr_line;
+pub use platform::raise_open_files;
+pub use server::{Ready, ServerHandle, listen, ready, serve, start};
 pub use stats::{DelayStats, FaultCounts, Settings, Stats};

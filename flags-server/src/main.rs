@@ -1,35 +1,50 @@
 //! `flags-server`: the book's test servers in one binary.
 //!
-//! Prints the base URL on its first line, then serves until Ctrl-C.
+//! Prints the base URL on its first line (or, with `--ready json`, `flags_server::Ready` as
+//! JSON), then serves until Ctrl-C.
 
+use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Duration;
 
-use std::process::ExitCode;
-
-use anyhow::Context;
 use clap::Parser;
 use flags_server::{
-    Config, FaultRates, Profile, parse_delay, parse_error_rate, parse_faults, parse_timeout,
+    Config, Fault, FaultRates, Profile, parse_delay, parse_error_rate, parse_faults, parse_timeout,
+    stderr_line,
 };
+
+/// What the first line of stdout says once the server listens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ReadyLine {
+    /// The base URL: `http://127.0.0.1:PORT/flags`.
+    Url,
+    /// `flags_server::Ready` as JSON: base_url, addr, profile, max_connections.
+    Json,
+}
+
+/// The help's list of faults, from `Fault::ALL`.
+fn faults_help() -> String {
+    let mut help = String::from(
+        "Faults (--faults NAME=P,...; each P from 0 to 1, adding up to at most 1; unnamed ones are 0):\n",
+    );
+    for fault in Fault::ALL {
+        help += &format!("  {:<10}{}\n", fault.name(), fault.description());
+    }
+    help + "They apply to GETs under /flags/, after the delay (stall: instead of it); rate 1 means every one.
+Example: flags-server --faults reset=0.05,truncate=0.05,stall=0.02,slow=0.1"
+}
 
 #[derive(Parser, Debug)]
 #[command(
     version,
     about = "Serves flag GIFs and metadata like the Fluent Python test servers",
-    after_help = "Faults (--faults NAME=P,...; each P from 0 to 1, adding up to at most 1; unnamed ones are 0):
-  reset     close the connection with no answer (an RST)
-  truncate  send the headers and half the body, then close
-  stall     never answer; hold the connection open (10 minutes at most)
-  slow      trickle the body at 50 bytes/s (a flag then takes 12 to 70 s)
-They apply to GETs under /flags/, after the delay (stall: instead of it); rate 1 means every one.
-Example: flags-server --faults reset=0.05,truncate=0.05,stall=0.02,slow=0.1"
+    after_help = faults_help()
 )]
 struct Args {
-    /// local (no faults, port 8000), delay (0.5..5 s per GET, port 8001), error (0.5 s, 25% 418s, port 8002)
-    /// or chaos (0.5..5 s, reset=0.05,truncate=0.05,stall=0.02,slow=0.05, port 8003)
-    #[arg(long, default_value = "local", value_parser = parse_profile)]
+    /// Which server to imitate: its delays, errors, faults and port (any case)
+    #[arg(long, value_enum, ignore_case = true, default_value = "local")]
     profile: Profile,
     /// Port to listen on; 0 picks a free one [default: 8000, 8001, 8002 or 8003 by profile]
     #[arg(long)]
@@ -64,19 +79,12 @@ struct Args {
     #[arg(long, value_name = "SECS", default_value = "10",
           value_parser = |s: &str| parse_timeout("send timeout", s))]
     send_timeout: Duration,
-    /// What the first line of stdout is: the base URL (text), or a JSON object (json) for programs
-    #[arg(long, value_enum, default_value = "text")]
-    ready: ReadyLine,
     /// Print one line per request on stderr: time, profile, method, path, status, delay or fault
     #[arg(short, long)]
     verbose: bool,
-}
-
-/// How the ready line is written.
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-enum ReadyLine {
-    Text,
-    Json,
+    /// The first line of stdout: the base URL, or the same and more as one line of JSON
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "url")]
+    ready: ReadyLine,
 }
 
 fn parse_max_connections(s: &str) -> Result<usize, String> {
@@ -84,11 +92,6 @@ fn parse_max_connections(s: &str) -> Result<usize, String> {
         Ok(n) if n > 0 => Ok(n),
         _ => Err(format!("expected a whole number of at least 1, got {s:?}")),
     }
-}
-
-fn parse_profile(s: &str) -> Result<Profile, String> {
-    Profile::from_label(s)
-        .ok_or_else(|| format!("expected local, delay, error or chaos, got {s:?}"))
 }
 
 /// The configuration the arguments ask for.
@@ -120,53 +123,97 @@ fn summary(config: &Config, addr: SocketAddr, max_connections: usize) -> String 
         .seed
         .map_or("from the clock".to_string(), |s| s.to_string());
     format!(
-        "{} server, {flags} flags, delay {:.3}..{:.3} s, error rate {}, faults reset={},truncate={},stall={},slow={}, seed {seed}, at most {max_connections} connections; stats at http://{addr}/_stats; Ctrl-C stops",
+        "{} server, {flags} flags, delay {:.3}..{:.3} s, error rate {}, faults {}, seed {seed}, at most {}; stats at http://{addr}/_stats; Ctrl-C stops",
         config.profile.label(),
         min.as_secs_f64(),
         max.as_secs_f64(),
         config.effective_error_rate(),
-        f.reset,
-        f.truncate,
-        f.stall,
-        f.slow,
+        f.spec(),
+        connections(max_connections),
     )
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<ExitCode> {
+/// "1 connection", "20000 connections".
+fn connections(n: usize) -> String {
+    if n == 1 {
+        "1 connection".into()
+    } else {
+        format!("{n} connections")
+    }
+}
+
+/// Every check first, then the runtime: a limit too low to start is one line and exit 2,
+/// before anything is bound, printed on stdout, or asked of the system.
+fn main() -> ExitCode {
     let args = Args::parse();
     let ready_line = args.ready;
     let mut config = config(args);
-    // Every value is checked before anything is bound or printed on stdout.
     if let Err(e) = config.validate() {
-        eprintln!("error: {e}");
-        return Ok(ExitCode::from(2));
+        stderr_line(&format!("error: {e}"));
+        return ExitCode::from(2);
     }
     let limit = flags_server::connection_limit(&config);
+    if let Some(error) = limit.error() {
+        stderr_line(&error);
+        return ExitCode::from(2);
+    }
     if let Some(note) = limit.note() {
-        eprintln!("{note}");
+        stderr_line(&note);
     }
     config.max_connections = limit.effective;
-    let addr = SocketAddr::new(config.bind, config.port);
-    let listener =
-        flags_server::listen(addr).with_context(|| format!("cannot listen on {addr}"))?;
-    let addr = listener.local_addr()?;
-    let ready = flags_server::Ready::new(addr);
-    match ready_line {
-        ReadyLine::Text => println!("{}", ready.base_url),
-        ReadyLine::Json => println!("{}", serde_json::to_string(&ready)?),
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(serve(config, ready_line)),
+        Err(e) => {
+            stderr_line(&format!("error: cannot start the server's runtime: {e}"));
+            ExitCode::from(1)
+        }
     }
-    eprintln!("{}", summary(&config, addr, limit.effective));
+}
+
+/// Binds, says where on stdout, serves until Ctrl-C.
+async fn serve(config: Config, ready_line: ReadyLine) -> ExitCode {
+    let addr = SocketAddr::new(config.bind, config.port);
+    let listener = match flags_server::listen(addr) {
+        Ok(listener) => listener,
+        Err(e) => {
+            stderr_line(&format!("error: cannot listen on {addr}: {e}"));
+            return ExitCode::from(1);
+        }
+    };
+    let addr = listener.local_addr().unwrap_or(addr);
+    let ready = flags_server::ready(addr, &config);
+    let line = match ready_line {
+        ReadyLine::Url => ready.base_url.clone(),
+        ReadyLine::Json => serde_json::to_string(&ready).unwrap_or_default(),
+    };
+    // A closed stdout loses the line, not the server: it may be found by its port.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+    drop(out);
+    stderr_line(&summary(&config, addr, config.max_connections));
     if config.root.is_none() {
         // Each flag is drawn on its first request; drawing them all now, off the runtime's
-        // threads, saves those first requests the wait.
-        std::thread::spawn(flags_server::warm_up);
+        // threads, saves those first requests the wait. No thread to spare: they wait.
+        let _ = std::thread::Builder::new().spawn(flags_server::warm_up);
     }
-    flags_server::serve(listener, config, async {
-        let _ = tokio::signal::ctrl_c().await;
+    let served = flags_server::serve(listener, config, async {
+        // Should Ctrl-C not be catchable here, the system's default still ends the process.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
     })
-    .await
-    .context("server failed")?;
-    eprintln!("stopped");
-    Ok(ExitCode::SUCCESS)
+    .await;
+    match served {
+        Ok(()) => {
+            stderr_line("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            stderr_line(&format!("error: server failed: {e}"));
+            ExitCode::from(1)
+        }
+    }
 }

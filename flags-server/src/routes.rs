@@ -11,9 +11,12 @@
 //! ones their metadata (they are streamed from disk in chunks). A remembered answer is checked
 //! again against the disk when it is more than a second old, so a file changed on disk is
 //! served with its new content within a second, and a root that disappears gives 500s.
+//! Every file is opened without blocking and checked on its handle to be a regular file, on
+//! every open, remembered or not: a FIFO, socket or device put in a file's place never holds
+//! a thread.
 
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -23,6 +26,8 @@ use bytes::Bytes;
 use hyper::header::HeaderValue;
 
 use crate::flags::{Prepared, encoded, index_of};
+use crate::log::stderr_line;
+use crate::platform;
 
 /// Files up to this size are kept in memory; larger ones are streamed from disk.
 const SMALL_FILE: u64 = 1024 * 1024;
@@ -149,7 +154,7 @@ impl RootTree {
             Ok(Err(Miss::RootFailed(e))) => {
                 self.forget(&relative);
                 if !self.broken.swap(true, Ordering::Relaxed) {
-                    eprintln!("error: --root {}: {e}", self.root.display());
+                    stderr_line(&format!("error: --root {}: {e}", self.root.display()));
                 }
                 Lookup::RootFailed
             }
@@ -182,9 +187,16 @@ impl RootTree {
         if head {
             return Lookup::Stream(None, entry.len, entry.content_type);
         }
-        match tokio::fs::File::open(&entry.real).await {
-            Ok(file) => Lookup::Stream(Some(file), entry.len, entry.content_type),
-            Err(_) => Lookup::NotFound,
+        // Opened again on every request, cached path or not: only a regular file, never
+        // waiting on what may have replaced it (a FIFO, a device).
+        let real = entry.real.clone();
+        match tokio::task::spawn_blocking(move || platform::open_regular(&real)).await {
+            Ok(Ok(file)) => Lookup::Stream(
+                Some(tokio::fs::File::from_std(file)),
+                entry.len,
+                entry.content_type,
+            ),
+            Ok(Err(_)) | Err(_) => Lookup::NotFound,
         }
     }
 
@@ -230,7 +242,7 @@ impl RootTree {
             _ if len <= SMALL_FILE
                 && self.cached_bytes.load(Ordering::Relaxed) + len <= CACHE_BYTES =>
             {
-                let bytes = std::fs::read(&real).map_err(|_| Miss::NotFound)?;
+                let bytes = read_regular(&real).map_err(|_| Miss::NotFound)?;
                 self.cached_bytes
                     .fetch_add(bytes.len() as u64, Ordering::Relaxed);
                 Some(Prepared {
@@ -288,6 +300,13 @@ impl RootTree {
                 .fetch_sub(p.body.len() as u64, Ordering::Relaxed);
         }
     }
+}
+
+/// The bytes of a regular file; anything else (a FIFO, a device) is refused at once.
+fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    platform::open_regular(path)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Decodes `%xx`, then refuses anything that could climb out or confuse the OS: empty, "."

@@ -18,12 +18,40 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
-use crate::config::Config;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, Profile};
 use crate::conn::Conn;
 use crate::handler::handle;
-use crate::limits::connection_limit;
+use crate::limits::{ConnectionLimit, connection_limit};
 use crate::state::State;
 use crate::stats::{Stats, bump};
+
+/// What a server says when it is ready: the first line of the binary's stdout, as JSON with
+/// `--ready json` (`{"base_url":"http://127.0.0.1:PORT/flags","addr":"127.0.0.1:PORT",...}`),
+/// and [`ServerHandle::ready`]. A launcher reads it instead of parsing the URL back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ready {
+    /// `http://127.0.0.1:PORT/flags`, without a trailing slash, like the book's BASE_URL.
+    pub base_url: String,
+    /// The address bound (its port is the real one when port 0 was asked).
+    pub addr: SocketAddr,
+    /// The profile served.
+    pub profile: Profile,
+    /// The most connections served at once, after the open-files limit.
+    pub max_connections: usize,
+}
+
+impl Ready {
+    fn new(addr: SocketAddr, profile: Profile, max_connections: usize) -> Ready {
+        Ready {
+            base_url: format!("http://{addr}/flags"),
+            addr,
+            profile,
+            max_connections,
+        }
+    }
+}
 
 /// Request line plus headers larger than this get `431 Request Header Fields Too Large`.
 const MAX_HEADER_BYTES: usize = 16 * 1024;
@@ -78,13 +106,19 @@ async fn run(listener: TcpListener, state: Arc<State>, shutdown: impl Future<Out
                         drop(guard);
                     });
                 }
-                // Out of file descriptors and the like: wait a little rather than spin.
+                // Out of file descriptors (EMFILE, ENFILE) and the like: the client stays in
+                // the queue; wait a little for descriptors to be freed rather than spin.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
             },
             Some(_) = conns.join_next(), if !conns.is_empty() => {}
         }
     }
     conns.abort_all();
+}
+
+/// What the binary prints when it is ready to serve on `addr`.
+pub fn ready(addr: SocketAddr, config: &Config) -> Ready {
+    Ready::new(addr, config.profile, config.max_connections)
 }
 
 /// Binds `addr` with a long accept queue, so a burst of thousands of connections waits in the
@@ -100,15 +134,26 @@ pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     socket.listen(4096)
 }
 
+/// The connection limit in force, or the error when the open-files limit is too low to start.
+fn checked_limit(config: &Config) -> io::Result<ConnectionLimit> {
+    let limit = connection_limit(config);
+    match limit.error() {
+        Some(line) => Err(io::Error::other(
+            line.strip_prefix("error: ").unwrap_or(&line).to_string(),
+        )),
+        None => Ok(limit),
+    }
+}
+
 /// Serves on `listener` until `shutdown` completes; requests still in progress are dropped.
 /// Checks the configuration first, and lowers `max_connections` to what the open-files
-/// limit allows (see [`crate::connection_limit`]).
+/// limit allows (see [`crate::connection_limit`]); an error if it is too low to start.
 pub async fn serve(
     listener: TcpListener,
     config: Config,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
-    let limit = connection_limit(&config);
+    let limit = checked_limit(&config)?;
     let state = Arc::new(State::new(&config, limit.effective)?);
     run(listener, state, shutdown).await;
     Ok(())
@@ -116,8 +161,7 @@ pub async fn serve(
 
 /// A server running on its own thread; dropping it stops the server.
 pub struct ServerHandle {
-    base_url: String,
-    addr: SocketAddr,
+    ready: Ready,
     state: Arc<State>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -126,12 +170,17 @@ pub struct ServerHandle {
 impl ServerHandle {
     /// `http://127.0.0.1:PORT/flags`, without a trailing slash, like the book's BASE_URL.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        &self.ready.base_url
     }
 
     /// The address the server listens on (its port is the real one when port 0 was asked).
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.ready.addr
+    }
+
+    /// Where it listens and what it serves, as the binary says it with `--ready json`.
+    pub fn ready(&self) -> &Ready {
+        &self.ready
     }
 
     /// A snapshot of the statistics, the same as `GET /_stats`.
@@ -160,7 +209,7 @@ impl Drop for ServerHandle {
 /// its own with its own tokio runtime: callable from plain code and from inside another
 /// tokio runtime alike. The built-in flags are drawn on first request, so it returns at once.
 pub fn start(config: Config) -> io::Result<ServerHandle> {
-    let limit = connection_limit(&config);
+    let limit = checked_limit(&config)?;
     let state = Arc::new(State::new(&config, limit.effective)?);
     let wanted = SocketAddr::new(config.bind, config.port);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -205,8 +254,7 @@ pub fn start(config: Config) -> io::Result<ServerHandle> {
         Err(_) => return Err(io::Error::other("server thread ended before it was ready")),
     };
     Ok(ServerHandle {
-        base_url: format!("http://{addr}/flags"),
-        addr,
+        ready: Ready::new(addr, config.profile, limit.effective),
         state,
         stop: Some(stop),
         thread: Some(thread),

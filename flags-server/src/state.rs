@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::faults::Dice;
+use crate::log::Log;
 use crate::routes::RootTree;
 use crate::stats::{Counters, Settings, Stats};
 
@@ -27,8 +28,8 @@ pub(crate) struct State {
     pub(crate) max_connections: usize,
     /// Connections open now.
     pub(crate) open: AtomicUsize,
-    /// Print one line per request.
-    pub(crate) log_requests: bool,
+    /// The request log, with `-v`.
+    pub(crate) log: Option<Log>,
 }
 
 impl State {
@@ -62,7 +63,7 @@ impl State {
             send_timeout: config.send_timeout,
             max_connections,
             open: AtomicUsize::new(0),
-            log_requests: config.log_requests,
+            log: config.log_requests.then(Log::start),
         })
     }
 

@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::FaultRates;
+use crate::faults::{Fault, FaultRates, PerFault};
 
 /// Delays injected since start or the last reset.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -36,24 +36,14 @@ pub struct Settings {
     pub error_status: u16,
     /// The seed given, if any (None: seeded from the clock).
     pub seed: Option<u64>,
-    /// Rates of reset, truncate, stall and slow.
+    /// The rate of each fault.
     #[serde(default)]
     pub rates: FaultRates,
 }
 
-/// Faults injected since start or the last reset.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct FaultCounts {
-    /// Connections closed with an RST instead of an answer.
-    pub reset: u64,
-    /// Answers cut after half their body.
-    pub truncate: u64,
-    /// Requests never answered.
-    pub stall: u64,
-    /// Answers trickled at 50 bytes/s.
-    pub slow: u64,
-}
+/// Faults injected since start or the last reset, by fault: `counts[Fault::Reset]`. In
+/// JSON `{"reset":0,"truncate":0,"stall":0,"slow":0}`.
+pub type FaultCounts = PerFault<u64>;
 
 /// What the server did since start or the last reset: the body of `GET /_stats`, and what
 /// [`crate::ServerHandle::stats`] returns. Deserialize it to read a server's figures.
@@ -101,10 +91,8 @@ pub(crate) struct Counters {
     pub(crate) not_found: AtomicU64,
     pub(crate) errors_injected: AtomicU64,
     pub(crate) rejected: AtomicU64,
-    pub(crate) reset: AtomicU64,
-    pub(crate) truncate: AtomicU64,
-    pub(crate) stall: AtomicU64,
-    pub(crate) slow: AtomicU64,
+    /// Faults injected, by fault.
+    pub(crate) faults: PerFault<AtomicU64>,
     pub(crate) connections_refused: AtomicU64,
     pub(crate) send_timeouts: AtomicU64,
     delays: Mutex<DelayStats>,
@@ -131,6 +119,11 @@ impl Counters {
             418 => &self.errors_injected,
             _ => &self.rejected,
         });
+    }
+
+    /// Counts one injected fault.
+    pub(crate) fn count_fault(&self, fault: Fault) {
+        bump(&self.faults[fault]);
     }
 
     /// Records a delay drawn for a GET (nothing for 0).
@@ -161,12 +154,11 @@ impl Counters {
             rejected: get(&self.rejected),
             delays: lock(&self.delays).clone(),
             faults: settings.clone(),
-            faults_injected: FaultCounts {
-                reset: get(&self.reset),
-                truncate: get(&self.truncate),
-                stall: get(&self.stall),
-                slow: get(&self.slow),
-            },
+            faults_injected: Fault::ALL
+                .into_iter()
+                .fold(FaultCounts::default(), |counts, f| {
+                    counts.with(f, get(&self.faults[f]))
+                }),
             connections_refused: get(&self.connections_refused),
             send_timeouts: get(&self.send_timeouts),
             connections_open: 0,
@@ -183,13 +175,12 @@ impl Counters {
             &self.not_found,
             &self.errors_injected,
             &self.rejected,
-            &self.reset,
-            &self.truncate,
-            &self.stall,
-            &self.slow,
             &self.connections_refused,
             &self.send_timeouts,
-        ] {
+        ]
+        .into_iter()
+        .chain(Fault::ALL.map(|f| &self.faults[f]))
+        {
             c.store(0, Ordering::Relaxed);
         }
     }

@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::Binary;
-use flags_server::{Config, Profile, ServerHandle, Stats, parse_faults, start};
+use flags_server::{Config, Fault, Profile, ServerHandle, Stats, parse_faults, start};
 
 const GET_BR: &[u8] = b"GET /flags/br/br.gif HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
 
@@ -70,8 +70,8 @@ fn reset_closes_the_connection_with_no_status_line() {
         }
         assert!(got.is_empty(), "{:?}", String::from_utf8_lossy(&got));
     }
-    let stats = wait_stats(&server, |s| s.faults_injected.reset == 3);
-    assert_eq!(stats.faults_injected.reset, 3);
+    let stats = wait_stats(&server, |s| s.faults_injected[Fault::Reset] == 3);
+    assert_eq!(stats.faults_injected[Fault::Reset], 3);
     assert_eq!(stats.requests, 0, "nothing was answered");
     // HEAD is never faulted.
     let mut s = connect(&server);
@@ -103,7 +103,7 @@ fn truncate_sends_less_than_content_length_then_eof() {
         &flags_server::flag_gif("br").expect("br")[..body.len()]
     );
     let stats = server.stats();
-    assert_eq!((stats.faults_injected.truncate, stats.ok), (1, 1));
+    assert_eq!((stats.faults_injected[Fault::Truncate], stats.ok), (1, 1));
 }
 
 #[test]
@@ -121,8 +121,11 @@ fn stall_never_answers() {
         ),
         Ok(n) => panic!("{n} bytes from a stalled request"),
     }
-    let stats = wait_stats(&server, |s| s.faults_injected.stall == 1);
-    assert_eq!((stats.faults_injected.stall, stats.requests), (1, 0));
+    let stats = wait_stats(&server, |s| s.faults_injected[Fault::Stall] == 1);
+    assert_eq!(
+        (stats.faults_injected[Fault::Stall], stats.requests),
+        (1, 0)
+    );
     // The stalled request holds no thread: the server answers others meanwhile.
     let mut other = connect(&server);
     other
@@ -174,7 +177,7 @@ fn slow_sends_the_first_piece_but_not_the_whole_body() {
     assert_eq!(content_length(&head), full);
     assert!(body_len + more < full, "{} of {full}", body_len + more);
     let stats = server.stats();
-    assert_eq!((stats.faults_injected.slow, stats.ok), (1, 1));
+    assert_eq!((stats.faults_injected[Fault::Slow], stats.ok), (1, 1));
 }
 
 #[test]
@@ -200,9 +203,9 @@ fn faults_follow_the_seed_and_their_rates() {
             });
         }
         let f = server.stats().faults_injected;
-        assert_eq!(f.reset as usize, outcomes.matches('R').count());
-        assert_eq!(f.truncate as usize, outcomes.matches('T').count());
-        assert_eq!((f.stall, f.slow), (0, 0));
+        assert_eq!(f[Fault::Reset] as usize, outcomes.matches('R').count());
+        assert_eq!(f[Fault::Truncate] as usize, outcomes.matches('T').count());
+        assert_eq!((f[Fault::Stall], f[Fault::Slow]), (0, 0));
         outcomes
     };
     let a = run();
@@ -343,7 +346,9 @@ fn the_binary_runs_the_chaos_profile() {
         (0.5, 5.0)
     );
     assert_eq!(stats.faults.rates, Profile::Chaos.default_faults());
-    assert!(stats.faults.rates.reset > 0.0 && stats.faults.rates.stall > 0.0);
+    assert!(
+        stats.faults.rates.rate(Fault::Reset) > 0.0 && stats.faults.rates.rate(Fault::Stall) > 0.0
+    );
 
     for args in [
         &["--faults", "reset=2"][..],

@@ -514,7 +514,8 @@ fn the_binary_logs_each_request_with_v() {
     the_log_is_complete(&server, &statuses);
 }
 
-/// One line per request, in order: `hh:mm:ss.mmm ERROR GET /flags/br/br.gif STATUS delay 0.00 s`.
+/// Two lines per request, in order: `hh:mm:ss.mmm ERROR GET /flags/br/br.gif arrived` as it
+/// arrives, then `hh:mm:ss.mmm ERROR GET /flags/br/br.gif STATUS delay 0.00 s` as it is answered.
 fn the_log_is_complete(server: &Binary, statuses: &[u16]) {
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let lines = loop {
@@ -524,19 +525,27 @@ fn the_log_is_complete(server: &Binary, statuses: &[u16]) {
             .filter(|l| l.contains(" ERROR GET /flags/br/br.gif "))
             .map(str::to_string)
             .collect();
-        if lines.len() >= statuses.len() || std::time::Instant::now() > deadline {
+        if lines.len() >= 2 * statuses.len() || std::time::Instant::now() > deadline {
             break lines;
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    assert_eq!(lines.len(), statuses.len(), "{lines:?}");
-    for (line, status) in lines.iter().zip(statuses) {
-        let (time, rest) = line.split_once(' ').expect("a time");
-        assert_eq!(time.len(), "12:34:56.789".len(), "{line}");
+    assert_eq!(lines.len(), 2 * statuses.len(), "{lines:?}");
+    for (pair, status) in lines.chunks(2).zip(statuses) {
+        let (arrived, answered) = (&pair[0], &pair[1]);
+        for line in pair {
+            let (time, _) = line.split_once(' ').expect("a time");
+            assert_eq!(time.len(), "12:34:56.789".len(), "{line}");
+        }
+        assert!(
+            arrived.ends_with(" ERROR GET /flags/br/br.gif arrived"),
+            "{arrived}"
+        );
+        let (_, rest) = answered.split_once(' ').expect("a time");
         assert!(
             rest.starts_with(&format!("ERROR GET /flags/br/br.gif {status} delay 0.00 s")),
-            "{line}"
+            "{answered}"
         );
-        assert_eq!(line.ends_with(" error"), *status == 418, "{line}");
+        assert_eq!(answered.ends_with(" error"), *status == 418, "{answered}");
     }
 }

@@ -1,0 +1,228 @@
+//! What the environment may do to the binary: close its stderr or fill it, give it few file
+//! descriptors, put a FIFO where a file was. It answers, refuses at once, or exits 2 with one
+//! line; it never panics and never hangs. Real processes, real sockets, port 0.
+
+#![cfg(unix)] // ulimit, kill -INT, mkfifo
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use flags_server::{Ready, countries};
+
+const BIN: &str = env!("CARGO_BIN_EXE_flags-server");
+/// Nothing here should take a tenth of this; it only keeps a broken build from hanging.
+const HANG_GUARD: Duration = Duration::from_secs(20);
+
+/// Sends one GET and reads the whole answer (the request asks for the close).
+fn get(host_port: &str, path: &str) -> std::io::Result<Vec<u8>> {
+    let mut s = TcpStream::connect(host_port)?;
+    s.set_read_timeout(Some(HANG_GUARD))?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out)?;
+    Ok(out)
+}
+
+fn status(answer: &[u8]) -> Option<u16> {
+    let head = answer.strip_prefix(b"HTTP/1.1 ")?;
+    std::str::from_utf8(head.get(..3)?).ok()?.parse().ok()
+}
+
+/// The binary with `args` and this stderr; its first line of stdout.
+fn spawn(args: &[&str], stderr: Stdio) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .expect("spawn the server binary");
+    // A piped stderr is closed here, before the server writes anything to it.
+    drop(child.stderr.take());
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("stdout");
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read its first line");
+    (child, line.trim_end().to_string())
+}
+
+/// Waits for the process to end, within the hang guard.
+fn wait(child: &mut Child) -> ExitStatus {
+    let deadline = Instant::now() + HANG_GUARD;
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server did not stop");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Ctrl-C, as the terminal sends it.
+fn interrupt(child: &Child) {
+    let done = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(done.success());
+}
+
+/// Serves every flag with `-v` on this stderr, then stops on Ctrl-C: its exit status.
+fn serve_every_flag(stderr: Stdio) -> ExitStatus {
+    let args = ["--port", "0", "-v", "--ready", "json"];
+    let (mut child, first_line) = spawn(&args, stderr);
+    let ready: Ready = serde_json::from_str(&first_line).expect("a JSON ready line");
+    assert!(ready.base_url.ends_with("/flags"), "{ready:?}");
+    let host_port = ready.addr.to_string();
+    for country in countries() {
+        let cc = country.iso_cc.to_ascii_lowercase();
+        let answer = get(&host_port, &format!("/flags/{cc}/{cc}.gif")).expect("GET");
+        assert_eq!(status(&answer), Some(200), "{cc}");
+    }
+    interrupt(&child);
+    wait(&mut child)
+}
+
+#[test]
+fn a_closed_stderr_changes_nothing_but_the_log() {
+    let working = serve_every_flag(Stdio::null());
+    assert!(working.success(), "{working:?}");
+    let closed = serve_every_flag(Stdio::piped());
+    assert_eq!(closed.code(), working.code());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stderr_changes_nothing_but_the_log() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let status = serve_every_flag(Stdio::from(full));
+    assert!(status.success(), "{status:?}");
+}
+
+/// Under `ulimit -n limit`: the binary and its first line of stdout.
+fn spawn_with_open_files(limit: u32, args: &[&str]) -> (Child, String) {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+        .arg(BIN)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn sh");
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("stdout");
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read its first line");
+    (child, line.trim_end().to_string())
+}
+
+#[test]
+fn few_descriptors_are_refused_at_start_or_served_never_hung() {
+    let minimum = flags_server::RESERVED_FILES + flags_server::MIN_CONNECTIONS;
+    for limit in [5, 8, 9, 10, 16, 35, 36, 40, 48] {
+        let (mut child, first_line) = spawn_with_open_files(limit, &["--port", "0"]);
+        if first_line.is_empty() {
+            // Refused at start: exit 2 and one line that says what to do.
+            let status = wait(&mut child);
+            let mut err = String::new();
+            let _ = child
+                .stderr
+                .take()
+                .expect("stderr")
+                .read_to_string(&mut err);
+            assert_eq!(status.code(), Some(2), "limit {limit}: {err}");
+            assert!(u64::from(limit) < minimum, "limit {limit}: {err}");
+            assert_eq!(err.lines().count(), 1, "limit {limit}: {err}");
+            assert!(err.contains(&format!("limit is {limit}")), "{err}");
+            assert!(err.contains("ulimit -n"), "{err}");
+            continue;
+        }
+        assert!(u64::from(limit) >= minimum, "limit {limit} started");
+        let host_port = first_line
+            .strip_prefix("http://")
+            .and_then(|r| r.strip_suffix("/flags"))
+            .expect("a base URL")
+            .to_string();
+        // Twice as many clients at once as descriptors: each is answered or refused, at once.
+        let clients: Vec<_> = (0..2 * limit)
+            .map(|_| {
+                let host_port = host_port.clone();
+                std::thread::spawn(move || get(&host_port, "/flags/br/metadata.json"))
+            })
+            .collect();
+        let mut answered = 0;
+        for client in clients {
+            match client.join().expect("join") {
+                Ok(answer) if status(&answer) == Some(200) => answered += 1,
+                Ok(answer) => assert!(answer.is_empty(), "limit {limit}: {answer:?}"),
+                Err(e) => assert!(
+                    !matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ),
+                    "limit {limit}: a client was left hanging"
+                ),
+            }
+        }
+        assert!(answered > 0, "limit {limit}: none answered");
+        // And it still serves once they are gone.
+        let answer = get(&host_port, "/flags/br/metadata.json").expect("GET");
+        assert_eq!(status(&answer), Some(200), "limit {limit}");
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+/// The number of threads of a process, from /proc (Linux only).
+fn threads(pid: u32) -> Option<usize> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("Threads:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn a_fifo_in_place_of_a_served_file_is_refused_at_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let big = tmp.path().join("big.bin");
+    // Over 1 MB: remembered by its metadata and opened again on each request.
+    std::fs::File::create(&big)
+        .and_then(|f| f.set_len(2 << 20))
+        .expect("a large file");
+    let root = tmp.path().to_str().expect("UTF-8");
+    let (mut child, first_line) = spawn(&["--port", "0", "--root", root], Stdio::null());
+    let host_port = first_line
+        .strip_prefix("http://")
+        .and_then(|r| r.strip_suffix("/flags"))
+        .expect("a base URL")
+        .to_string();
+    let answer = get(&host_port, "/flags/big.bin").expect("GET");
+    assert_eq!(status(&answer), Some(200));
+    std::fs::remove_file(&big).expect("remove");
+    let made = Command::new("mkfifo").arg(&big).status().expect("mkfifo");
+    assert!(made.success());
+    let before = threads(child.id());
+    // Within the second the path stays remembered, and after: every request gets an answer.
+    for _ in 0..30 {
+        let answer = get(&host_port, "/flags/big.bin").expect("an answer, not a hang");
+        assert_eq!(status(&answer), Some(404));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if let (Some(before), Some(after)) = (before, threads(child.id())) {
+        // A thread stuck in open() per request would add 30.
+        assert!(after < before + 10, "{before} threads, then {after}");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
