@@ -1,14 +1,21 @@
 //! What counts as a flag, for every downloader alike: a `200` with a body of at most
 //! `--max-size` bytes, reached through at most `MAX_REDIRECTS` http(s) redirects.
 //!
-//! The downloaders call `resp.read_body()` (blocking, on a ureq response) or
-//! `resp.read_body().await` (on a reqwest response) instead of reading the body themselves: it
-//! checks the status and stops reading at once when the body grows past the ceiling, so memory
-//! stays bounded whatever the server sends.
+//! Redirects are followed here, by one rule for both clients, not by the clients themselves
+//! (ureq's agent has `max_redirects(0)`, reqwest's client `Policy::none()`): the downloaders
+//! call `agent.fetch(&url)` (blocking, ureq) or `client.fetch(&url).await` (reqwest) instead of
+//! `get(url).call()` / `get(url).send()`. A `Location` of any form is resolved against the URL
+//! that answered it (absolute, scheme-relative `//host/p`, relative `p` or `/p`), and only an
+//! `http` or `https` result is followed, whatever the case of its scheme (`FILE:`, `data:`,
+//! `javascript:` are errors). A redirect's body is never read: the response is dropped.
+//!
+//! Then they call `resp.read_body()` (ureq) or `resp.read_body().await` (reqwest) instead of
+//! reading the body themselves: it checks the status and stops reading at once when the body
+//! grows past the ceiling, so memory stays bounded whatever the server sends.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::FetchError;
+use crate::error::FetchError;
 
 /// Redirects followed for one request, at most; one more is an ERROR.
 pub const MAX_REDIRECTS: u32 = 5;
@@ -28,9 +35,112 @@ pub(crate) fn set_max_size(bytes: u64) {
 }
 
 #[cfg(any(test, feature = "ureq", feature = "reqwest"))]
+/// Where a response leads: `None` when it is not a redirect (the caller reads it), else the
+/// next URL, resolved against `from`, the URL that answered. `hops` counts the redirects
+/// followed so far for this request; one more than `MAX_REDIRECTS` is an error.
+pub(crate) fn next_hop(
+    from: &str,
+    status: u16,
+    location: Option<&str>,
+    hops: &mut u32,
+) -> Result<Option<String>, FetchError> {
+    if !matches!(status, 301..=303 | 307 | 308) {
+        return Ok(None);
+    }
+    let Some(location) = location else {
+        return Err(FetchError::Redirect(format!(
+            "redirect {status} without Location"
+        )));
+    };
+    if *hops >= MAX_REDIRECTS {
+        return Err(FetchError::Redirect("too many redirects".into()));
+    }
+    *hops += 1;
+    let refused = || FetchError::Redirect(format!("redirect refused: {location}"));
+    let next = url::Url::parse(from)
+        .and_then(|base| base.join(location))
+        .map_err(|_| refused())?;
+    // The parser lower-cases the scheme: `HTTP:` is http, `FILE:` is file.
+    match next.scheme() {
+        "http" | "https" => Ok(Some(next.into())),
+        _ => Err(refused()),
+    }
+}
+
+/// GET a URL the way every downloader does: through `next_hop`'s redirects, for a blocking
+/// client.
+pub trait Fetch {
+    /// The response to GET `url`, after at most `MAX_REDIRECTS` http(s) redirects.
+    type Response;
+    /// GET `url`, following redirects by the project's rule; the final response's body is
+    /// left for `read_body`.
+    fn fetch(&self, url: &str) -> Result<Self::Response, FetchError>;
+}
+
+/// The same for an async client.
+pub trait FetchAsync {
+    /// The response to GET `url`, after at most `MAX_REDIRECTS` http(s) redirects.
+    type Response;
+    /// GET `url`, following redirects by the project's rule; the final response's body is
+    /// left for `read_body`.
+    fn fetch(&self, url: &str) -> impl Future<Output = Result<Self::Response, FetchError>> + Send;
+}
+
+#[cfg(feature = "ureq")]
+impl Fetch for ureq::Agent {
+    type Response = ureq::http::Response<ureq::Body>;
+
+    fn fetch(&self, url: &str) -> Result<Self::Response, FetchError> {
+        let mut url = url.to_string();
+        let mut hops = 0;
+        loop {
+            // ureq follows nothing itself, whatever the agent says: the rule is ours alone.
+            let resp = self.get(&url).config().max_redirects(0).build().call()?;
+            let location = header_text(
+                resp.headers()
+                    .get(ureq::http::header::LOCATION)
+                    .map(|v| v.as_bytes()),
+            );
+            match next_hop(&url, resp.status().as_u16(), location.as_deref(), &mut hops)? {
+                Some(next) => url = next, // the redirect is dropped, its body unread
+                None => return Ok(resp),
+            }
+        }
+    }
+}
+
+#[cfg(feature = "reqwest")]
+impl FetchAsync for reqwest::Client {
+    type Response = reqwest::Response;
+
+    async fn fetch(&self, url: &str) -> Result<Self::Response, FetchError> {
+        let mut url = url.to_string();
+        let mut hops = 0;
+        loop {
+            // The client must be built with `redirect(Policy::none())`: then each 3xx comes here.
+            let resp = self.get(&url).send().await?;
+            let location = header_text(
+                resp.headers()
+                    .get(reqwest::header::LOCATION)
+                    .map(|v| v.as_bytes()),
+            );
+            match next_hop(&url, resp.status().as_u16(), location.as_deref(), &mut hops)? {
+                Some(next) => url = next, // the redirect is dropped, its body unread
+                None => return Ok(resp),
+            }
+        }
+    }
+}
+
+/// A header's value as text (bytes that are not UTF-8 become U+FFFD).
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+fn header_text(value: Option<&[u8]>) -> Option<String> {
+    value.map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+}
+
+#[cfg(any(test, feature = "ureq", feature = "reqwest"))]
 /// Only a 200 is a flag: 404 is NOT_FOUND, every other final status an ERROR that names it.
-/// A redirect that reaches here was not followed: it has no `Location`, or one the client
-/// refused (another scheme).
+/// A redirect that reaches here was not followed (a response not got through `fetch`).
 pub(crate) fn check_status(status: u16, location: Option<&str>) -> Result<(), FetchError> {
     match (status, location) {
         (200, _) => Ok(()),
@@ -80,8 +190,11 @@ pub trait ReadBodyAsync {
 impl ReadBody for ureq::http::Response<ureq::Body> {
     fn read_body(mut self) -> Result<Vec<u8>, FetchError> {
         use std::io::Read;
-        let location = self.headers().get(ureq::http::header::LOCATION);
-        let location = location.map(|value| String::from_utf8_lossy(value.as_bytes()));
+        let location = header_text(
+            self.headers()
+                .get(ureq::http::header::LOCATION)
+                .map(|v| v.as_bytes()),
+        );
         check_status(self.status().as_u16(), location.as_deref())?;
         let body = self.body_mut();
         check_length(body.content_length())?;
@@ -119,8 +232,11 @@ fn io_to_fetch(err: std::io::Error) -> FetchError {
 #[cfg(feature = "reqwest")]
 impl ReadBodyAsync for reqwest::Response {
     async fn read_body(mut self) -> Result<Vec<u8>, FetchError> {
-        let location = self.headers().get(reqwest::header::LOCATION);
-        let location = location.map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+        let location = header_text(
+            self.headers()
+                .get(reqwest::header::LOCATION)
+                .map(|v| v.as_bytes()),
+        );
         check_status(self.status().as_u16(), location.as_deref())?;
         check_length(self.content_length())?;
         let mut bytes = Vec::new();
@@ -129,22 +245,6 @@ impl ReadBodyAsync for reqwest::Response {
         }
         Ok(bytes)
     }
-}
-
-/// The redirect rule for reqwest: at most `MAX_REDIRECTS`, http and https only.
-/// (ureq follows only http(s) by itself; its agent gets `max_redirects(MAX_REDIRECTS)`.)
-#[cfg(feature = "reqwest")]
-pub fn redirect_policy() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let scheme = attempt.url().scheme().to_string();
-        if attempt.previous().len() > MAX_REDIRECTS as usize {
-            attempt.error("too many redirects")
-        } else if scheme != "http" && scheme != "https" {
-            attempt.error(format!("redirect refused: scheme {scheme}"))
-        } else {
-            attempt.follow()
-        }
-    })
 }
 
 #[cfg(test)]
@@ -163,6 +263,57 @@ mod tests {
         assert_eq!(err.to_string(), "redirect 302 without Location");
         let err = check_status(302, Some("file:///etc/passwd")).unwrap_err();
         assert_eq!(err.to_string(), "redirect refused: file:///etc/passwd");
+    }
+
+    #[test]
+    fn redirects_of_every_form_are_resolved_then_checked() {
+        let from = "http://127.0.0.1:8000/flags/br/br.gif";
+        let hop = |status, location: Option<&str>| next_hop(from, status, location, &mut 0);
+        let followed = [
+            ("/moved/br.gif", "http://127.0.0.1:8000/moved/br.gif"),
+            ("moved.gif", "http://127.0.0.1:8000/flags/br/moved.gif"),
+            ("../jp/jp.gif", "http://127.0.0.1:8000/flags/jp/jp.gif"),
+            ("//example.com/br.gif", "http://example.com/br.gif"),
+            ("HTTPS://Example.com/br.gif", "https://example.com/br.gif"),
+            ("http://[::1]:9/x", "http://[::1]:9/x"),
+        ];
+        for (location, next) in followed {
+            assert_eq!(
+                hop(302, Some(location)).unwrap().as_deref(),
+                Some(next),
+                "{location}"
+            );
+        }
+        for location in [
+            "file:///etc/passwd",
+            "FILE:///etc/passwd",
+            "file://localhost/etc/passwd",
+            "data:image/gif;base64,R0lGODlh",
+            "javascript:alert(1)",
+            "ftp://127.0.0.1/br.gif",
+            "http://",
+            "http://[::1",
+        ] {
+            let err = hop(301, Some(location)).unwrap_err().to_string();
+            assert_eq!(err, format!("redirect refused: {location}"));
+        }
+        assert_eq!(
+            hop(307, None).unwrap_err().to_string(),
+            "redirect 307 without Location"
+        );
+        for status in [200, 204, 304, 404, 418] {
+            assert_eq!(hop(status, Some("/x")).unwrap(), None, "{status}");
+        }
+        let mut hops = 0;
+        for _ in 0..MAX_REDIRECTS {
+            assert!(
+                next_hop(from, 302, Some("/x"), &mut hops)
+                    .unwrap()
+                    .is_some()
+            );
+        }
+        let err = next_hop(from, 302, Some("/x"), &mut hops).unwrap_err();
+        assert_eq!(err.to_string(), "too many redirects");
     }
 
     #[test]

@@ -13,9 +13,9 @@ mod narrow;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
-use crate::Status;
 use crate::board::live::{self, LiveBoard, Shared};
 use crate::board::{mm_ss, one_decimal};
+use crate::report::Status;
 use narrow::NarrowStderr;
 
 /// The live view of one run, told of each code as it starts and as it ends.
