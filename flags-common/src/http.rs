@@ -9,11 +9,9 @@
 //! `http` or `https` result is followed, whatever the case of its scheme (`FILE:`, `data:`,
 //! `javascript:` are errors). A redirect's body is never read: the response is dropped.
 //!
-//! Then they call `resp.read_body()` (ureq) or `resp.read_body().await` (reqwest) instead of
+//! Then they call `resp.read_body(job.max_size)` (ureq) or `.await` it (reqwest) instead of
 //! reading the body themselves: it checks the status and stops reading at once when the body
 //! grows past the ceiling, so memory stays bounded whatever the server sends.
-
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::FetchError;
 
@@ -22,17 +20,6 @@ pub const MAX_REDIRECTS: u32 = 5;
 
 /// `--max-size` by default: 1 MiB, generous for a flag (the book's largest is 36 KB).
 pub const DEFAULT_MAX_SIZE: u64 = 1024 * 1024;
-
-static MAX_SIZE: AtomicU64 = AtomicU64::new(DEFAULT_MAX_SIZE);
-
-/// The ceiling for one body, set once by `flags_common::main` from `--max-size`.
-pub fn max_size() -> u64 {
-    MAX_SIZE.load(Ordering::Relaxed)
-}
-
-pub(crate) fn set_max_size(bytes: u64) {
-    MAX_SIZE.store(bytes, Ordering::Relaxed);
-}
 
 #[cfg(any(test, feature = "ureq", feature = "reqwest"))]
 /// Where a response leads: `None` when it is not a redirect (the caller reads it), else the
@@ -156,19 +143,23 @@ pub(crate) fn check_status(status: u16, location: Option<&str>) -> Result<(), Fe
 }
 
 #[cfg(any(test, feature = "ureq", feature = "reqwest"))]
-/// Fail early when the server announces a body over the ceiling.
-pub(crate) fn check_length(content_length: Option<u64>) -> Result<(), FetchError> {
+/// Fail early when the server announces a body over the ceiling, `max_size` bytes.
+pub(crate) fn check_length(content_length: Option<u64>, max_size: u64) -> Result<(), FetchError> {
     match content_length {
-        Some(len) if len > max_size() => Err(FetchError::TooBig(max_size())),
+        Some(len) if len > max_size => Err(FetchError::TooBig(max_size)),
         _ => Ok(()),
     }
 }
 
 #[cfg(any(test, feature = "ureq", feature = "reqwest"))]
-/// Add `chunk` to `body`, or fail once the body is over the ceiling.
-pub(crate) fn push_chunk(body: &mut Vec<u8>, chunk: &[u8]) -> Result<(), FetchError> {
-    if (body.len() + chunk.len()) as u64 > max_size() {
-        return Err(FetchError::TooBig(max_size()));
+/// Add `chunk` to `body`, or fail once the body is over the ceiling, `max_size` bytes.
+pub(crate) fn push_chunk(
+    body: &mut Vec<u8>,
+    chunk: &[u8],
+    max_size: u64,
+) -> Result<(), FetchError> {
+    if (body.len() + chunk.len()) as u64 > max_size {
+        return Err(FetchError::TooBig(max_size));
     }
     body.extend_from_slice(chunk);
     Ok(())
@@ -176,19 +167,21 @@ pub(crate) fn push_chunk(body: &mut Vec<u8>, chunk: &[u8]) -> Result<(), FetchEr
 
 /// Reading a body under the rules above, for a blocking client's response.
 pub trait ReadBody {
-    /// The body of a 200, at most `--max-size` bytes; any other status is an error.
-    fn read_body(self) -> Result<Vec<u8>, FetchError>;
+    /// The body of a 200, at most `max_size` bytes (`--max-size`, `Job::max_size`); any other
+    /// status is an error.
+    fn read_body(self, max_size: u64) -> Result<Vec<u8>, FetchError>;
 }
 
 /// Reading a body under the rules above, for an async client's response.
 pub trait ReadBodyAsync {
-    /// The body of a 200, at most `--max-size` bytes; any other status is an error.
-    fn read_body(self) -> impl Future<Output = Result<Vec<u8>, FetchError>> + Send;
+    /// The body of a 200, at most `max_size` bytes (`--max-size`, `Job::max_size`); any other
+    /// status is an error.
+    fn read_body(self, max_size: u64) -> impl Future<Output = Result<Vec<u8>, FetchError>> + Send;
 }
 
 #[cfg(feature = "ureq")]
 impl ReadBody for ureq::http::Response<ureq::Body> {
-    fn read_body(mut self) -> Result<Vec<u8>, FetchError> {
+    fn read_body(mut self, max_size: u64) -> Result<Vec<u8>, FetchError> {
         use std::io::Read;
         let location = header_text(
             self.headers()
@@ -197,7 +190,7 @@ impl ReadBody for ureq::http::Response<ureq::Body> {
         );
         check_status(self.status().as_u16(), location.as_deref())?;
         let body = self.body_mut();
-        check_length(body.content_length())?;
+        check_length(body.content_length(), max_size)?;
         // Not ureq's `limit(..).read_to_vec()`: its `read_to_end` doubles the buffer past the
         // limit before it fails (2 × --max-size per request); `push_chunk` never grows it past.
         let mut reader = body.with_config().limit(u64::MAX).reader();
@@ -206,7 +199,7 @@ impl ReadBody for ureq::http::Response<ureq::Body> {
         loop {
             match reader.read(&mut buf) {
                 Ok(0) => return Ok(bytes),
-                Ok(n) => push_chunk(&mut bytes, &buf[..n])?,
+                Ok(n) => push_chunk(&mut bytes, &buf[..n], max_size)?,
                 Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(err) => return Err(io_to_fetch(err)),
             }
@@ -231,17 +224,17 @@ fn io_to_fetch(err: std::io::Error) -> FetchError {
 
 #[cfg(feature = "reqwest")]
 impl ReadBodyAsync for reqwest::Response {
-    async fn read_body(mut self) -> Result<Vec<u8>, FetchError> {
+    async fn read_body(mut self, max_size: u64) -> Result<Vec<u8>, FetchError> {
         let location = header_text(
             self.headers()
                 .get(reqwest::header::LOCATION)
                 .map(|v| v.as_bytes()),
         );
         check_status(self.status().as_u16(), location.as_deref())?;
-        check_length(self.content_length())?;
+        check_length(self.content_length(), max_size)?;
         let mut bytes = Vec::new();
         while let Some(chunk) = self.chunk().await? {
-            push_chunk(&mut bytes, &chunk)?;
+            push_chunk(&mut bytes, &chunk, max_size)?;
         }
         Ok(bytes)
     }
@@ -321,13 +314,13 @@ mod tests {
         let mut body = Vec::new();
         let chunk = vec![0u8; 1000];
         let mut pushed = 0;
-        while push_chunk(&mut body, &chunk).is_ok() {
+        while push_chunk(&mut body, &chunk, DEFAULT_MAX_SIZE).is_ok() {
             pushed += 1;
         }
         assert_eq!(pushed as u64, DEFAULT_MAX_SIZE / 1000);
         assert!(body.len() as u64 <= DEFAULT_MAX_SIZE);
-        assert!(check_length(Some(DEFAULT_MAX_SIZE + 1)).is_err());
-        assert!(check_length(Some(DEFAULT_MAX_SIZE)).is_ok());
-        assert!(check_length(None).is_ok());
+        assert!(check_length(Some(DEFAULT_MAX_SIZE + 1), DEFAULT_MAX_SIZE).is_err());
+        assert!(check_length(Some(DEFAULT_MAX_SIZE), DEFAULT_MAX_SIZE).is_ok());
+        assert!(check_length(None, DEFAULT_MAX_SIZE).is_ok());
     }
 }

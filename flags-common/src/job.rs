@@ -25,6 +25,8 @@ pub struct Job {
     pub concur_req: usize,
     /// How long one request may take, from sending it to the last byte of its body.
     pub timeout: Duration,
+    /// The largest body accepted, in bytes (`--max-size`): `resp.read_body(job.max_size)`.
+    pub max_size: u64,
     /// Where the flags are saved, and the names this run took there (see `save_flag`).
     pub dest: Dest,
     /// Fetch each country's metadata.json too and name the file after the country (flags3).
@@ -50,6 +52,7 @@ impl Job {
             verbose: settings.verbose,
             concur_req,
             timeout: settings.timeout,
+            max_size: settings.max_size,
             dest: Dest::new(settings.dest),
             metadata: settings.metadata,
             retries: settings.retries,

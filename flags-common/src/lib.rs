@@ -112,11 +112,10 @@ pub fn main(
     ExitCode::from(job.exit_status(&counter))
 }
 
-/// Everything between the command line and the first request: the body ceiling, the limit on
+/// Everything between the command line and the first request: the limit on
 /// open files, Ctrl-C, and the server (started here when it is the built-in one). A server that
 /// cannot be reached or started is said in one `error:` line: exit status 1.
 fn start_up(args: &Settings) -> Result<Server, ExitCode> {
-    http::set_max_size(args.max_size);
     // Up to 1000 connections, and as many for the built-in server when it runs in this process:
     // more files than some systems allow by default.
     let _ = rlimit::increase_nofile_limit(u64::MAX);

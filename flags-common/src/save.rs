@@ -144,7 +144,7 @@ fn create_temporary(dir: &Path) -> io::Result<(PathBuf, fs::File)> {
 fn is_ours(tmp: &Path, file: &fs::File) -> bool {
     let locked = match file.try_lock() {
         Ok(()) => true,
-        // A file system without locks: the file is protected by its age only (see `is_over`).
+        // A file system without locks: the file is protected by its age only (`remove_if_over`).
         Err(fs::TryLockError::Error(err)) => err.kind() == io::ErrorKind::Unsupported,
         Err(fs::TryLockError::WouldBlock) => false,
     };
@@ -202,8 +202,8 @@ pub fn clean_partials(dest: &Path) -> io::Result<()> {
         let Ok(meta) = fs::symlink_metadata(entry.path()) else {
             continue;
         };
-        if meta.is_file() && is_over(&entry.path(), &meta) {
-            let _ = fs::remove_file(entry.path());
+        if meta.is_file() {
+            remove_if_over(&entry.path(), &meta);
         }
     }
     Ok(())
@@ -218,13 +218,13 @@ pub(crate) fn leftover_pid(name: &str) -> Option<u32> {
     (hex && digits).then(|| pid.parse().ok()).flatten()
 }
 
-/// Whether the run that made the temporary file at `path` is over: nobody holds its lock. The
-/// lock taken here is released when the file is closed, once it is removed.
-fn is_over(path: &Path, meta: &fs::Metadata) -> bool {
+/// Remove the temporary file at `path` if the run that made it is over: nobody holds its lock.
+/// It is removed while this run holds the lock, which goes when the file is closed.
+fn remove_if_over(path: &Path, meta: &fs::Metadata) {
     let Ok(file) = crate::platform::open_without_blocking(path) else {
-        return false;
+        return;
     };
-    match file.try_lock() {
+    let over = match file.try_lock() {
         Ok(()) => true,
         Err(fs::TryLockError::WouldBlock) => false,
         Err(fs::TryLockError::Error(err)) => {
@@ -235,6 +235,9 @@ fn is_over(path: &Path, meta: &fs::Metadata) -> bool {
                     .and_then(|at| at.elapsed().ok())
                     .is_some_and(|age| age > STALE)
         }
+    };
+    if over {
+        let _ = fs::remove_file(path);
     }
 }
 

@@ -18,29 +18,31 @@ const DEFAULT_CONCUR_REQ: usize = 30;
 const MAX_CONCUR_REQ: usize = 1000;
 
 /// GET one flag. The call blocks this worker thread, and only it, until the body has arrived.
-fn get_flag(agent: &Agent, base_url: &str, cc: &str) -> Result<Vec<u8>, FetchError> {
-    let url = format!("{base_url}/{cc}/{cc}.gif", cc = cc.to_lowercase());
+fn get_flag(agent: &Agent, job: &Job, cc: &str) -> Result<Vec<u8>, FetchError> {
+    let cc = cc.to_lowercase();
+    let url = format!("{}/{cc}/{cc}.gif", job.base_url);
     // GET, following redirects by the project's one rule: at most 5, to http(s) only.
     let resp = agent.fetch(&url)?;
     // Only a 200 with at most --max-size bytes is Ok: the book's `raise_for_status()`, and more.
-    resp.read_body()
+    resp.read_body(job.max_size)
 }
 
 /// GET one country's metadata.json and return the country's name (the book's flags3).
-fn get_country(agent: &Agent, base_url: &str, cc: &str) -> Result<String, FetchError> {
-    let url = format!("{base_url}/{cc}/metadata.json", cc = cc.to_lowercase());
+fn get_country(agent: &Agent, job: &Job, cc: &str) -> Result<String, FetchError> {
+    let cc = cc.to_lowercase();
+    let url = format!("{}/{cc}/metadata.json", job.base_url);
     let resp = agent.fetch(&url)?;
-    parse_country(&resp.read_body()?)
+    parse_country(&resp.read_body(job.max_size)?)
 }
 
 /// Fetch one flag and save it. `?` hands a failure to the caller, which counts it:
 /// a 404 as NOT_FOUND, anything else as ERROR.
 fn download_one(agent: &Agent, cc: &str, job: &Job) -> Result<Saved, FetchError> {
     let name = match job.metadata {
-        true => get_country(agent, &job.base_url, cc)?,
+        true => get_country(agent, job, cc)?,
         false => cc.to_string(),
     };
-    let image = get_flag(agent, &job.base_url, cc)?;
+    let image = get_flag(agent, job, cc)?;
     let saved = save_flag(&image, &job.dest, cc, &name)?;
     // Where the flag went, and a note for -v when its name was taken.
     Ok(saved)

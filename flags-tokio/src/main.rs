@@ -23,19 +23,21 @@ const MAX_CONCUR_REQ: usize = 1000;
 
 /// GET one flag. Each `.await` hands the thread back to the runtime while the bytes are on the
 /// way, so other downloads run in the meantime.
-async fn get_flag(client: &Client, base_url: &str, cc: &str) -> Result<Vec<u8>, FetchError> {
-    let url = format!("{base_url}/{cc}/{cc}.gif", cc = cc.to_lowercase());
+async fn get_flag(client: &Client, job: &Job, cc: &str) -> Result<Vec<u8>, FetchError> {
+    let cc = cc.to_lowercase();
+    let url = format!("{}/{cc}/{cc}.gif", job.base_url);
     // GET, following redirects by the project's one rule: at most 5, to http(s) only.
     let resp = client.fetch(&url).await?;
     // Only a 200 with at most --max-size bytes is Ok: the book's `raise_for_status()`, and more.
-    resp.read_body().await
+    resp.read_body(job.max_size).await
 }
 
 /// GET one country's metadata.json and return the country's name (the book's flags3).
-async fn get_country(client: &Client, base_url: &str, cc: &str) -> Result<String, FetchError> {
-    let url = format!("{base_url}/{cc}/metadata.json", cc = cc.to_lowercase());
+async fn get_country(client: &Client, job: &Job, cc: &str) -> Result<String, FetchError> {
+    let cc = cc.to_lowercase();
+    let url = format!("{}/{cc}/metadata.json", job.base_url);
     let resp = client.fetch(&url).await?;
-    parse_country(&resp.read_body().await?)
+    parse_country(&resp.read_body(job.max_size).await?)
 }
 
 /// Fetch one flag and save it. `?` hands a failure to the caller, which counts it:
@@ -43,10 +45,10 @@ async fn get_country(client: &Client, base_url: &str, cc: &str) -> Result<String
 /// in one plain function: the talk's "escape from callback hell".
 async fn download_one(client: &Client, cc: &str, job: &Job) -> Result<Saved, FetchError> {
     let name = match job.metadata {
-        true => get_country(client, &job.base_url, cc).await?,
+        true => get_country(client, job, cc).await?,
         false => cc.to_string(),
     };
-    let image = get_flag(client, &job.base_url, cc).await?;
+    let image = get_flag(client, job, cc).await?;
     // Writing a file blocks: run it on tokio's blocking threads (the book's `asyncio.to_thread`)
     // so this thread stays free to drive the other downloads.
     let (dest, cc) = (job.dest.clone(), cc.to_string());
