@@ -13,6 +13,9 @@
 //! reading the body themselves: it checks the status and stops reading at once when the body
 //! grows past the ceiling, so memory stays bounded whatever the server sends.
 
+#[cfg(any(test, feature = "ureq", feature = "reqwest"))]
+use url::Url;
+
 use crate::error::FetchError;
 
 /// Redirects followed for one request, at most; one more is an ERROR.
@@ -26,11 +29,11 @@ pub const DEFAULT_MAX_SIZE: u64 = 1024 * 1024;
 /// next URL, resolved against `from`, the URL that answered. `hops` counts the redirects
 /// followed so far for this request; one more than `MAX_REDIRECTS` is an error.
 pub(crate) fn next_hop(
-    from: &str,
+    from: &Url,
     status: u16,
     location: Option<&str>,
     hops: &mut u32,
-) -> Result<Option<String>, FetchError> {
+) -> Result<Option<Url>, FetchError> {
     if !matches!(status, 301..=303 | 307 | 308) {
         return Ok(None);
     }
@@ -44,14 +47,18 @@ pub(crate) fn next_hop(
     }
     *hops += 1;
     let refused = || FetchError::Redirect(format!("redirect refused: {location}"));
-    let next = url::Url::parse(from)
-        .and_then(|base| base.join(location))
-        .map_err(|_| refused())?;
+    let next = from.join(location).map_err(|_| refused())?;
     // The parser lower-cases the scheme: `HTTP:` is http, `FILE:` is file.
     match next.scheme() {
-        "http" | "https" => Ok(Some(next.into())),
+        "http" | "https" => Ok(Some(next)),
         _ => Err(refused()),
     }
+}
+
+/// The URL a downloader asked for, parsed (it is made from `-s`, which was checked).
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+fn parse(url: &str) -> Result<Url, FetchError> {
+    Url::parse(url).map_err(|err| FetchError::Transport(format!("bad URL {url}: {err}")))
 }
 
 /// GET a URL the way every downloader does: through `next_hop`'s redirects, for a blocking
@@ -78,11 +85,12 @@ impl Fetch for ureq::Agent {
     type Response = ureq::http::Response<ureq::Body>;
 
     fn fetch(&self, url: &str) -> Result<Self::Response, FetchError> {
-        let mut url = url.to_string();
+        let mut url = parse(url)?;
         let mut hops = 0;
         loop {
             // ureq follows nothing itself, whatever the agent says: the rule is ours alone.
-            let resp = self.get(&url).config().max_redirects(0).build().call()?;
+            let get = self.get(url.as_str()).config().max_redirects(0).build();
+            let resp = get.call()?;
             let location = header_text(
                 resp.headers()
                     .get(ureq::http::header::LOCATION)
@@ -101,11 +109,16 @@ impl FetchAsync for reqwest::Client {
     type Response = reqwest::Response;
 
     async fn fetch(&self, url: &str) -> Result<Self::Response, FetchError> {
-        let mut url = url.to_string();
+        let mut url = parse(url)?;
         let mut hops = 0;
         loop {
-            // The client must be built with `redirect(Policy::none())`: then each 3xx comes here.
-            let resp = self.get(&url).send().await?;
+            let resp = self.get(url.clone()).send().await?;
+            // The client must be built with `redirect(Policy::none())`, so that each 3xx comes
+            // here: one that followed by its own rule is refused.
+            if *resp.url() != url {
+                let msg = "the client follows redirects itself: build it with Policy::none()";
+                return Err(FetchError::Redirect(msg.into()));
+            }
             let location = header_text(
                 resp.headers()
                     .get(reqwest::header::LOCATION)
@@ -260,8 +273,8 @@ mod tests {
 
     #[test]
     fn redirects_of_every_form_are_resolved_then_checked() {
-        let from = "http://127.0.0.1:8000/flags/br/br.gif";
-        let hop = |status, location: Option<&str>| next_hop(from, status, location, &mut 0);
+        let from = Url::parse("http://127.0.0.1:8000/flags/br/br.gif").unwrap();
+        let hop = |status, location: Option<&str>| next_hop(&from, status, location, &mut 0);
         let followed = [
             ("/moved/br.gif", "http://127.0.0.1:8000/moved/br.gif"),
             ("moved.gif", "http://127.0.0.1:8000/flags/br/moved.gif"),
@@ -271,11 +284,8 @@ mod tests {
             ("http://[::1]:9/x", "http://[::1]:9/x"),
         ];
         for (location, next) in followed {
-            assert_eq!(
-                hop(302, Some(location)).unwrap().as_deref(),
-                Some(next),
-                "{location}"
-            );
+            let followed = hop(302, Some(location)).unwrap().map(String::from);
+            assert_eq!(followed.as_deref(), Some(next), "{location}");
         }
         for location in [
             "file:///etc/passwd",
@@ -300,12 +310,12 @@ mod tests {
         let mut hops = 0;
         for _ in 0..MAX_REDIRECTS {
             assert!(
-                next_hop(from, 302, Some("/x"), &mut hops)
+                next_hop(&from, 302, Some("/x"), &mut hops)
                     .unwrap()
                     .is_some()
             );
         }
-        let err = next_hop(from, 302, Some("/x"), &mut hops).unwrap_err();
+        let err = next_hop(&from, 302, Some("/x"), &mut hops).unwrap_err();
         assert_eq!(err.to_string(), "too many redirects");
     }
 
