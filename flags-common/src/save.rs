@@ -16,7 +16,6 @@ use std::fs;
 use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
@@ -114,12 +113,10 @@ pub fn save_flag(img: &[u8], dest: &Dest, cc: &str, name: &str) -> io::Result<Sa
 
 /// Create a new, empty temporary file in `dir`, under a name nobody can predict, and lock it.
 fn create_temporary(dir: &Path) -> io::Result<(PathBuf, fs::File)> {
-    static SEQ: AtomicU64 = AtomicU64::new(0);
-    let keys = RandomState::new(); // keyed from the operating system's randomness
     let mut tries = 0;
     loop {
-        let seq = SEQ.fetch_add(1, Ordering::Relaxed);
-        let random = keys.hash_one((seq, SystemTime::now()));
+        // Each `RandomState` has keys of its own: random per thread, then one more each time.
+        let random = RandomState::new().hash_one(SystemTime::now());
         let tmp = dir.join(format!(
             "{PREFIX}{}-{random:016x}{PARTIAL}",
             std::process::id()
