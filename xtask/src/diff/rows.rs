@@ -1,10 +1,11 @@
 //! The rows both renderings draw: each paired item diffed line by line, similar lines facing
-//! each other with their changed words marked, long runs of unchanged lines folded.
+//! each other with their changed words marked, long runs of unchanged lines folded, and the
+//! module's doc and imports folded unless asked for.
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use super::items::{Item, Line, Pair};
-use super::words::{Cell, similarity, words, words_of};
+use super::items::{IMPORTS, Item, Line, PREAMBLE, Pair};
+use super::words::{Cell, shared, similarity, words, words_of};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mark {
@@ -27,18 +28,35 @@ pub enum Row {
     },
     /// This many unchanged lines not shown.
     Folded(usize),
+    /// An item not shown (the module's doc, the imports): what it is, its lines on each side.
+    Skipped {
+        what: &'static str,
+        old: usize,
+        new: usize,
+    },
+}
+
+/// What the rows show.
+pub struct Show {
+    /// Comment lines (`--no-comments` hides them).
+    pub comments: bool,
+    /// Unchanged lines kept around each change (`--context`).
+    pub context: usize,
+    /// The module's doc and the imports (`--all`); else each is one `Skipped` row, so that the
+    /// first screen shows the functions.
+    pub top: bool,
 }
 
 /// How alike two lines must be (share of their tokens) to face each other.
 const MIN_SIMILARITY: f32 = 0.4;
 
 /// Every row, in the order of the pairs; unchanged runs longer than twice `context` folded.
-pub fn build(pairs: &[Pair<'_>], comments: bool, context: usize) -> Vec<Row> {
+pub fn build(pairs: &[Pair<'_>], show: &Show) -> Vec<Row> {
     let lines = |item: Option<&Item>| -> Vec<Line> {
         item.map(|item| {
             item.lines
                 .iter()
-                .filter(|l| comments || !l.is_comment())
+                .filter(|l| show.comments || !l.is_comment())
                 .cloned()
                 .collect()
         })
@@ -46,9 +64,24 @@ pub fn build(pairs: &[Pair<'_>], comments: bool, context: usize) -> Vec<Row> {
     };
     let mut rows = Vec::new();
     for (old, new) in pairs {
-        diff_item(&lines(*old), &lines(*new), &mut rows);
+        let (a, b) = (lines(*old), lines(*new));
+        let key = old.or(*new).map(|item| item.key.as_str());
+        let what = match key {
+            Some(PREAMBLE) => "the module's doc",
+            Some(IMPORTS) => "the imports",
+            _ => "",
+        };
+        if !show.top && !what.is_empty() {
+            let count = |lines: &[Line]| lines.iter().filter(|l| !l.text.is_empty()).count();
+            let (old, new) = (count(&a), count(&b));
+            if old + new > 0 {
+                rows.push(Row::Skipped { what, old, new });
+            }
+            continue;
+        }
+        diff_item(&a, &b, &mut rows);
     }
-    fold(rows, context)
+    fold(rows, show.context)
 }
 
 /// Rows for one pair of items.
@@ -76,6 +109,7 @@ fn diff_item(old: &[Line], new: &[Line], rows: &mut Vec<Row>) {
 fn align(old: &[Line], new: &[Line], rows: &mut Vec<Row>) {
     let (n, m) = (old.len(), new.len());
     let (ta, tb) = (words_of(old), words_of(new));
+    let (sa, sb) = shared(old, new);
     let sim: Vec<Vec<f32>> = ta
         .iter()
         .map(|x| tb.iter().map(|y| similarity(x, y)).collect())
@@ -124,7 +158,7 @@ fn align(old: &[Line], new: &[Line], rows: &mut Vec<Row>) {
             });
         }
         if mi < n && mj < m {
-            let (left, right) = words(&old[mi], &new[mj]);
+            let (left, right) = words(&old[mi], &new[mj], &sa[mi], &sb[mj]);
             rows.push(Row::Line {
                 mark: Mark::Changed,
                 left: Some(left),
@@ -149,7 +183,9 @@ fn fold(rows: Vec<Row>, context: usize) -> Vec<Row> {
     let n = rows.len();
     let mut keep = vec![false; n];
     for (i, row) in rows.iter().enumerate() {
-        if !same(row) {
+        if let Row::Skipped { .. } = row {
+            keep[i] = true;
+        } else if !same(row) {
             let from = i.saturating_sub(context);
             let to = i.saturating_add(context).saturating_add(1).min(n);
             keep[from..to].iter_mut().for_each(|k| *k = true);

@@ -41,7 +41,7 @@ pub fn render(rows: &[Row], names: (&str, &str), style: &Style) -> String {
             Row::Line { left, right, .. } => {
                 Some(left.iter().chain(right).map(|c| c.no).max().unwrap_or(0))
             }
-            Row::Folded(_) => None,
+            Row::Folded(_) | Row::Skipped { .. } => None,
         })
         .max()
         .unwrap_or(0)
@@ -141,7 +141,7 @@ fn side_by_side(rows: &[Row], names: (&str, &str), digits: usize, width: usize, 
     let col = (width.saturating_sub(3) / 2).max(digits + 2);
     let text_width = col - digits - 1;
     let legend = format!(
-        "| changed (words highlighted)  < only in {}  > only in {}  ~ unchanged, folded  ↳ wrapped",
+        "| changed, words highlighted  < only in {}  > only in {}  ~ folded  ↳ wrapped",
         krate(names.0),
         krate(names.1)
     );
@@ -158,6 +158,16 @@ fn side_by_side(rows: &[Row], names: (&str, &str), digits: usize, width: usize, 
                 out.put(&note, DIM);
                 out.put(" ~ ", DIM);
                 out.put(&note, DIM);
+                out.end_line();
+            }
+            Row::Skipped { what, old, new } => {
+                let note = |n: usize| match n {
+                    0 => fit("", col),
+                    n => fit(&format!("{:digits$} ⋯ {what}: {n} lines (--all)", ""), col),
+                };
+                out.put(&note(*old), DIM);
+                out.put(" ~ ", DIM);
+                out.put(&note(*new), DIM);
                 out.end_line();
             }
             Row::Line { mark, left, right } => {
@@ -232,6 +242,14 @@ fn stacked(rows: &[Row], names: (&str, &str), digits: usize, width: usize, out: 
         match row {
             Row::Folded(n) => out.words(
                 &format!("~ {:digits$} ⋯ {n} unchanged lines", ""),
+                width,
+                DIM,
+            ),
+            Row::Skipped { what, old, new } => out.words(
+                &format!(
+                    "~ {:digits$} ⋯ {what}: {old} lines in A, {new} in B (--all)",
+                    ""
+                ),
                 width,
                 DIM,
             ),
