@@ -84,8 +84,40 @@ pub fn build(pairs: &[Pair<'_>], show: &Show) -> Vec<Row> {
     fold(rows, show.context)
 }
 
-/// Rows for one pair of items.
+/// Rows for one pair of items. Their heads (`fn get_flag(...`) face each other, whatever the
+/// lines around them: the comments above are diffed with the comments above, the body with the
+/// body. A signature on several lines thus starts level with a signature on one.
 fn diff_item(old: &[Line], new: &[Line], rows: &mut Vec<Row>) {
+    match (head(old), head(new)) {
+        (Some(i), Some(j)) => {
+            diff_lines(&old[..i], &new[..j], rows);
+            let (a, b) = (&old[i..=i], &new[j..=j]);
+            if a[0].text == b[0].text {
+                diff_lines(a, b, rows);
+            } else {
+                let (sa, sb) = shared(a, b);
+                let (left, right) = words(&a[0], &b[0], &sa[0], &sb[0]);
+                rows.push(Row::Line {
+                    mark: Mark::Changed,
+                    left: Some(left),
+                    right: Some(right),
+                });
+            }
+            diff_lines(&old[i + 1..], &new[j + 1..], rows);
+        }
+        _ => diff_lines(old, new, rows),
+    }
+}
+
+/// Where an item's own first line is: the first at column 0 that is no comment or attribute.
+fn head(lines: &[Line]) -> Option<usize> {
+    lines
+        .iter()
+        .position(|l| !l.text.is_empty() && !l.text.starts_with([' ', '\t', '/', '#', '}', ')']))
+}
+
+/// Rows for two runs of lines: their line diff, changed runs aligned.
+fn diff_lines(old: &[Line], new: &[Line], rows: &mut Vec<Row>) {
     let a: Vec<&str> = old.iter().map(|l| l.text.as_str()).collect();
     let b: Vec<&str> = new.iter().map(|l| l.text.as_str()).collect();
     for op in capture_diff_slices(Algorithm::Patience, &a, &b) {

@@ -103,7 +103,9 @@ pub fn tokens(text: &str) -> Vec<&str> {
 /// words and marks, whitespace aside. A word that a re-flowed comment moved to the next line is
 /// shared, so it is not marked as changed.
 pub fn shared(old: &[Line], new: &[Line]) -> (Vec<Vec<bool>>, Vec<Vec<bool>>) {
-    let flat = |lines: &[Line]| -> (Vec<Vec<bool>>, Vec<(usize, usize)>, Vec<String>) {
+    // Per line a flag per token; where each word is (line, token); the words.
+    type Flat = (Vec<Vec<bool>>, Vec<(usize, usize)>, Vec<String>);
+    let flat = |lines: &[Line]| -> Flat {
         let mut marks = Vec::new();
         let (mut at, mut text) = (Vec::new(), Vec::new());
         for (i, line) in lines.iter().enumerate() {
