@@ -1,5 +1,6 @@
 //! A source file cut into items (a function, a struct, an impl, the `use` lines...), each with
-//! the comments and attributes above it, and the items of two files paired by name.
+//! the comments and attributes above it, and the items of two files paired by key: their name,
+//! or the part they play in the lesson (`roles`).
 
 /// One line of a file: its number (from 1) and its text, tabs as four spaces.
 #[derive(Clone, Debug)]
@@ -137,7 +138,7 @@ fn item_key(line: &str) -> Option<String> {
 /// side only.
 pub type Pair<'a> = (Option<&'a Item>, Option<&'a Item>);
 
-/// Pairs items with the same key, in the order of the new file. An old item with no counterpart
+/// Pairs items with the same key (name or part), in the order of the new file. An old item with no counterpart
 /// comes just before the pair that follows it in the old file, or at the end.
 pub fn pair<'a>(old: &'a [Item], new: &'a [Item]) -> Vec<Pair<'a>> {
     let mut used = vec![false; old.len()];

@@ -241,3 +241,51 @@ fn fold(rows: Vec<Row>, context: usize) -> Vec<Row> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::items::{pair, split};
+    use super::*;
+
+    fn rows(old: &str, new: &str, top: bool) -> Vec<Row> {
+        let (old, new) = (split(old), split(new));
+        let show = Show {
+            comments: true,
+            context: 100,
+            top,
+        };
+        build(&pair(&old, &new), &show)
+    }
+
+    #[test]
+    fn heads_face_each_other_whatever_the_lines_around() {
+        let old = "fn get(a: &Agent, b: &str) -> Result<Vec<u8>, Error> {\n    x\n}\n";
+        let new = "async fn get(\n    c: &Client,\n) -> impl Future<Output = Result<Vec<u8>, Error>> {\n    x\n}\n";
+        let first = rows(old, new, true).into_iter().next().unwrap();
+        let Row::Line {
+            mark: Mark::Changed,
+            left: Some(left),
+            right: Some(right),
+        } = first
+        else {
+            panic!("{first:?}");
+        };
+        assert_eq!((left.no, right.no), (1, 1));
+    }
+
+    #[test]
+    fn doc_and_imports_fold_to_a_row_each_unless_asked() {
+        let old = "//! doc\n\nuse a;\n\nfn f() {}\n";
+        let new = "//! doc\n//! more\n\nuse a;\nuse b;\n\nfn f() {}\n";
+        let folded: Vec<(&str, usize, usize)> = rows(old, new, false)
+            .iter()
+            .filter_map(|row| match row {
+                Row::Skipped { what, old, new } => Some((*what, *old, *new)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(folded, [("the module's doc", 1, 2), ("the imports", 1, 2)]);
+        let all = rows(old, new, true);
+        assert!(all.iter().all(|row| !matches!(row, Row::Skipped { .. })));
+    }
+}

@@ -219,7 +219,7 @@ fn stacked(rows: &[Row], names: (&str, &str), digits: usize, width: usize, out: 
     // "X NN text"
     let text_width = width.saturating_sub(digits + 3).max(1);
     let legend = format!(
-        "- {}  + {}  (a changed line: - just above +, words highlighted)  ~ unchanged, folded  ↳ wrapped",
+        "- {}  + {}  (a changed line: - just above +, words highlighted)  ~ folded  ↳ wrapped",
         krate(names.0),
         krate(names.1)
     );
