@@ -163,7 +163,10 @@ fn side_by_side(rows: &[Row], names: (&str, &str), digits: usize, width: usize, 
             Row::Skipped { what, old, new } => {
                 let note = |n: usize| match n {
                     0 => fit("", col),
-                    n => fit(&format!("{:digits$} ⋯ {what}: {n} lines (--all)", ""), col),
+                    n => fit(
+                        &format!("{:digits$} ⋯ {what}: {} (--all)", "", lines(n)),
+                        col,
+                    ),
                 };
                 out.put(&note(*old), DIM);
                 out.put(" ~ ", DIM);
@@ -266,6 +269,14 @@ fn stacked(rows: &[Row], names: (&str, &str), digits: usize, width: usize, out: 
                 }
             }
         }
+    }
+}
+
+/// `1 line`, `5 lines`.
+fn lines(n: usize) -> String {
+    match n {
+        1 => "1 line".into(),
+        n => format!("{n} lines"),
     }
 }
 

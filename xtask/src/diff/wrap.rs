@@ -15,17 +15,18 @@ pub fn wrap(spans: &[Span], width: usize) -> Vec<Vec<Span>> {
     let mut pieces = Vec::new();
     let mut start = 0;
     while chars.len() - start > width {
-        // Where to cut, best first: after a space, a comma or an opening bracket, or before a
-        // `.` or a `::`, as late as possible but not in the first half of the piece; else at another edge
-        // of a name in the second half (not inside `::` or `->`); else either kind of place
-        // in the first half; mid-name only when a name fills the whole piece.
+        // Where to cut, best first, each as late as possible in the second half of the piece:
+        // after a space, a comma or an opening bracket, or before a `.`; before a `::`; at
+        // another edge of a name (not inside `::` or `->`). Then any of those in the first half;
+        // mid-name only when a name fills the whole piece.
         let name = |c: char| c.is_alphanumeric() || c == '_';
         let good = |end: usize| {
             matches!(chars[end - 1].0, ' ' | ',')
                 || (chars[end - 1].0 == '(' && chars[end].0 != ')')
                 || chars[end].0 == '.'
-                || (chars[end].0 == ':' && chars.get(end + 1).is_some_and(|c| c.0 == ':'))
         };
+        let path =
+            |end: usize| chars[end].0 == ':' && chars.get(end + 1).is_some_and(|c| c.0 == ':');
         let edge = |end: usize| {
             let (a, b) = (chars[end - 1].0, chars[end].0);
             !(name(a) && name(b)) && (name(a) || name(b) || a == ' ' || b == ' ')
@@ -37,6 +38,7 @@ pub fn wrap(spans: &[Span], width: usize) -> Vec<Vec<Span>> {
             .filter(|&e| good(e))
             .find(|&end| chars.len() - end >= 4)
             .or_else(|| late().find(|&e| good(e)))
+            .or_else(|| late().find(|&e| path(e)))
             .or_else(|| late().find(|&e| edge(e)))
             .or_else(|| early().find(|&e| good(e) || edge(e)))
             .unwrap_or(start + width);
@@ -114,8 +116,8 @@ mod tests {
         assert_eq!(
             text(&wrap(&spans, 30)),
             [
-                "    let runtime = tokio",
-                "::runtime::Builder",
+                "    let runtime = ",
+                "tokio::runtime::Builder",
                 "::new_current_thread()"
             ]
         );
