@@ -79,7 +79,11 @@ pub fn build(pairs: &[Pair<'_>], show: &Show) -> Vec<Row> {
             }
             continue;
         }
-        diff_item(&a, &b, &mut rows);
+        // The imports are a list, not an item with a head: their lines pair by the line diff.
+        match key {
+            Some(IMPORTS) => diff_lines(&a, &b, &mut rows),
+            _ => diff_item(&a, &b, &mut rows),
+        }
     }
     fold(rows, show.context)
 }
@@ -287,5 +291,9 @@ mod tests {
         assert_eq!(folded, [("the module's doc", 1, 2), ("the imports", 1, 2)]);
         let all = rows(old, new, true);
         assert!(all.iter().all(|row| !matches!(row, Row::Skipped { .. })));
+        // The imports pair by the line diff: a `use` added on top leaves the next one level.
+        let new = "use b;\nuse a;\n";
+        let same = |row: &Row| matches!(row, Row::Line { mark: Mark::Same, left: Some(c), .. } if c.no == 1);
+        assert!(rows("use a;\n", new, true).iter().any(same));
     }
 }
