@@ -1,5 +1,6 @@
 //! The rows as one self-contained HTML page: inline CSS, no script, nothing fetched, so it opens
-//! offline in any browser on the projector. Two columns always; the browser wraps long lines.
+//! offline in any browser on the projector. Two columns always; the browser wraps long lines
+//! between words, each wrapped line indented under its own code.
 
 use super::rows::{Mark, Row};
 use super::words::Cell;
@@ -14,7 +15,7 @@ table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 col.no { width: 3.5em; }
 col.mark { width: 1.6em; }
 th { text-align: left; padding: .3em .5em; border-bottom: 2px solid #d0d7de; }
-td { vertical-align: top; padding: 1px .5em; white-space: pre-wrap; overflow-wrap: anywhere; }
+td { vertical-align: top; padding: 1px .5em; white-space: pre-wrap; overflow-wrap: break-word; }
 td.no { text-align: right; color: #8c959f; user-select: none; padding-right: .3em; }
 td.mark { text-align: center; color: #8c959f; }
 td.old { background: #ffebe9; }
@@ -50,6 +51,11 @@ pub fn render(rows: &[Row], names: (&str, &str)) -> String {
                     "<tr class=\"folded\"><td colspan=\"5\">⋯ {n} unchanged lines</td></tr>\n"
                 );
             }
+            Row::Skipped { what, old, new } => {
+                out += &format!(
+                    "<tr class=\"folded\"><td colspan=\"5\">⋯ {what}: {old} | {new} lines</td></tr>\n"
+                );
+            }
             Row::Line { mark, left, right } => {
                 let (sign, ls, rs) = match mark {
                     Mark::Same => ("", "", ""),
@@ -74,7 +80,13 @@ fn cell(out: &mut String, cell: Option<&Cell>, class: &str) {
         *out += "<td class=\"no\"></td><td></td>";
         return;
     };
-    *out += &format!("<td class=\"no\">{}</td><td class=\"{class}\">", cell.no);
+    // A wrapped line goes on two characters deeper than its own indentation: a hanging indent.
+    let text: String = cell.spans.iter().map(|s| s.text.as_str()).collect();
+    let hang = text.chars().take_while(|&c| c == ' ').count() + 2;
+    *out += &format!(
+        "<td class=\"no\">{}</td><td class=\"{class}\" style=\"padding-left:calc(.5em + {hang}ch);text-indent:-{hang}ch\">",
+        cell.no
+    );
     for span in &cell.spans {
         let text = escape(&span.text);
         if span.changed {

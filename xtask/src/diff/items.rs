@@ -1,5 +1,6 @@
 //! A source file cut into items (a function, a struct, an impl, the `use` lines...), each with
-//! the comments and attributes above it, and the items of two files paired by name.
+//! the comments and attributes above it, and the items of two files paired by key: their name,
+//! or the part they play in the lesson (`roles`).
 
 /// One line of a file: its number (from 1) and its text, tabs as four spaces.
 #[derive(Clone, Debug)]
@@ -19,17 +20,26 @@ impl Line {
 #[derive(Debug)]
 pub struct Item {
     /// What pairs it with its counterpart: `fn get_flag` for `fn get_flag` and
-    /// `async fn get_flag`, `use` for all the imports, `preamble` for the module's doc.
+    /// `async fn get_flag`, `use` for all the imports, `preamble` for the module's doc; or the
+    /// part the item plays in the lesson (see `roles`).
     pub key: String,
+    /// What the item is called in its file: its key before `roles` gives it a part.
+    pub name: String,
     pub lines: Vec<Line>,
 }
+
+/// The key of the module's doc comment (and anything else above the first item).
+pub const PREAMBLE: &str = "preamble";
+/// The key of all the `use` lines, in one item.
+pub const IMPORTS: &str = "use";
 
 /// Cuts a file into items. Relies on rustfmt's layout: an item starts at column 0, its body is
 /// indented, and its closing brace is at column 0.
 pub fn split(text: &str) -> Vec<Item> {
     let mut items = Vec::new();
     let mut current = Item {
-        key: "preamble".into(),
+        key: PREAMBLE.into(),
+        name: PREAMBLE.into(),
         lines: Vec::new(),
     };
     // Comments, attributes and blank lines waiting for the item they introduce.
@@ -53,14 +63,15 @@ pub fn split(text: &str) -> Vec<Item> {
         } else if top && (t.starts_with("//") || t.starts_with("#[") || t.starts_with("/*")) {
             pending.push(line);
         } else if let Some(key) = top.then(|| item_key(t)).flatten() {
-            if key == "use" && current.key == "use" {
+            if key == IMPORTS && current.key == IMPORTS {
                 // Imports in several groups are one item.
                 current.lines.append(&mut pending);
                 current.lines.push(line);
             } else {
                 let mut lines = std::mem::take(&mut pending);
                 lines.push(line);
-                items.push(std::mem::replace(&mut current, Item { key, lines }));
+                let name = key.clone();
+                items.push(std::mem::replace(&mut current, Item { key, name, lines }));
             }
         } else {
             current.lines.append(&mut pending);
@@ -111,7 +122,7 @@ fn item_key(line: &str) -> Option<String> {
         "const" | "static" => "const",
         "mod" => "mod",
         "macro_rules" => "macro",
-        "use" | "extern" => return Some("use".into()),
+        "use" | "extern" => return Some(IMPORTS.into()),
         "impl" => {
             // `impl Drop for StatusLine {` pairs with the same impl on the other side.
             let header = rest.split(['{', ';']).next().unwrap_or(rest);
@@ -127,7 +138,7 @@ fn item_key(line: &str) -> Option<String> {
 /// side only.
 pub type Pair<'a> = (Option<&'a Item>, Option<&'a Item>);
 
-/// Pairs items with the same key, in the order of the new file. An old item with no counterpart
+/// Pairs items with the same key (name or part), in the order of the new file. An old item with no counterpart
 /// comes just before the pair that follows it in the old file, or at the end.
 pub fn pair<'a>(old: &'a [Item], new: &'a [Item]) -> Vec<Pair<'a>> {
     let mut used = vec![false; old.len()];

@@ -1,9 +1,11 @@
 //! `cargo xtask diff A B`: what differs between two implementations' `src/main.rs`, made for a
 //! projector. Each file is cut into items (a function with the comments above it, the imports,
-//! a const...), items are paired by name (`fn get_flag` faces `async fn get_flag`), each pair is
-//! diffed line by line, and within facing lines the changed words are highlighted.
+//! a const...), items are paired by name (`fn get_flag` faces `async fn get_flag`) or by the
+//! part they play in the lesson (the loop over the codes), each pair is diffed line by line, and
+//! within facing lines the changed words are highlighted.
 //!
 //! - `items`: cutting a file into items, pairing them;
+//! - `roles`: the part a function plays, where its name does not say it;
 //! - `rows`: the rows to draw (line diff, facing lines, folding);
 //! - `words`: lines as words: how alike two lines are, the changed words marked;
 //! - `wrap`: long lines wrapped inside their column;
@@ -11,6 +13,7 @@
 
 mod html;
 mod items;
+mod roles;
 mod rows;
 mod terminal;
 mod words;
@@ -50,7 +53,15 @@ pub struct Args {
     /// Hide comment lines (`//`, `///`, `//!`): only the code
     #[arg(long)]
     no_comments: bool,
-    /// Also write the diff as one self-contained HTML page (side by side) to FILE
+    /// Start at a function (and what faces it), e.g. --from get_flag
+    #[arg(long, value_name = "NAME")]
+    from: Option<String>,
+    /// Also show the module's doc and the imports (folded to a line each by default, so the
+    /// first screen shows the functions)
+    #[arg(long)]
+    all: bool,
+    /// Also write the diff as one self-contained HTML page (side by side, everything shown) to
+    /// FILE
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
 }
@@ -103,10 +114,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let names = (names.0.as_str(), names.1.as_str());
     let (old, new) = (read(&args.a)?, read(&args.b)?);
     let same = old == new;
-    let (old, new) = (items::split(&old), items::split(&new));
-    let pairs = items::pair(&old, &new);
-    let rows = rows::build(&pairs, !args.no_comments, args.context);
+    let (mut old, mut new) = (items::split(&old), items::split(&new));
+    roles::assign(&mut old);
+    roles::assign(&mut new);
+    let mut pairs = items::pair(&old, &new);
+    if let Some(name) = &args.from {
+        match starting_at(&pairs, name) {
+            Some(at) => drop(pairs.drain(..at)),
+            None => {
+                eprintln!(
+                    "error: no function {name:?} in {} or {}; functions: {}",
+                    names.0,
+                    names.1,
+                    functions(&pairs).join(", ")
+                );
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
+    let show = |top: bool| rows::Show {
+        comments: !args.no_comments,
+        context: args.context,
+        top,
+    };
+    let rows = rows::build(&pairs, &show(args.all || args.from.is_some()));
     if let Some(file) = &args.html {
+        let rows = rows::build(&pairs, &show(true));
         std::fs::write(file, html::render(&rows, names))
             .with_context(|| format!("cannot write {}", file.display()))?;
         eprintln!("wrote {} (open it in a browser)", file.display());
@@ -120,6 +153,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // A closed pipe (`| head`) is not an error worth reporting.
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The first pair with a function called `name` (`get_flag` or `fn get_flag`) on either side.
+fn starting_at(pairs: &[items::Pair<'_>], name: &str) -> Option<usize> {
+    let name = name.trim();
+    let name = name.strip_prefix("fn ").unwrap_or(name).trim();
+    pairs.iter().position(|(old, new)| {
+        old.iter()
+            .chain(new)
+            .any(|item| item.name.strip_prefix("fn ") == Some(name))
+    })
+}
+
+/// The functions of both files, each once, in the order shown.
+fn functions(pairs: &[items::Pair<'_>]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for item in pairs.iter().flat_map(|(old, new)| old.iter().chain(new)) {
+        if let Some(name) = item.name.strip_prefix("fn ")
+            && !names.iter().any(|n| n == name)
+        {
+            names.push(name.to_string());
+        }
+    }
+    names
 }
 
 fn read(name: &str) -> anyhow::Result<String> {

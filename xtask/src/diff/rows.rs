@@ -1,10 +1,11 @@
 //! The rows both renderings draw: each paired item diffed line by line, similar lines facing
-//! each other with their changed words marked, long runs of unchanged lines folded.
+//! each other with their changed words marked, long runs of unchanged lines folded, and the
+//! module's doc and imports folded unless asked for.
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use super::items::{Item, Line, Pair};
-use super::words::{Cell, similarity, words, words_of};
+use super::items::{IMPORTS, Item, Line, PREAMBLE, Pair};
+use super::words::{Cell, shared, similarity, words, words_of};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mark {
@@ -27,18 +28,35 @@ pub enum Row {
     },
     /// This many unchanged lines not shown.
     Folded(usize),
+    /// An item not shown (the module's doc, the imports): what it is, its lines on each side.
+    Skipped {
+        what: &'static str,
+        old: usize,
+        new: usize,
+    },
+}
+
+/// What the rows show.
+pub struct Show {
+    /// Comment lines (`--no-comments` hides them).
+    pub comments: bool,
+    /// Unchanged lines kept around each change (`--context`).
+    pub context: usize,
+    /// The module's doc and the imports (`--all`); else each is one `Skipped` row, so that the
+    /// first screen shows the functions.
+    pub top: bool,
 }
 
 /// How alike two lines must be (share of their tokens) to face each other.
 const MIN_SIMILARITY: f32 = 0.4;
 
 /// Every row, in the order of the pairs; unchanged runs longer than twice `context` folded.
-pub fn build(pairs: &[Pair<'_>], comments: bool, context: usize) -> Vec<Row> {
+pub fn build(pairs: &[Pair<'_>], show: &Show) -> Vec<Row> {
     let lines = |item: Option<&Item>| -> Vec<Line> {
         item.map(|item| {
             item.lines
                 .iter()
-                .filter(|l| comments || !l.is_comment())
+                .filter(|l| show.comments || !l.is_comment())
                 .cloned()
                 .collect()
         })
@@ -46,13 +64,64 @@ pub fn build(pairs: &[Pair<'_>], comments: bool, context: usize) -> Vec<Row> {
     };
     let mut rows = Vec::new();
     for (old, new) in pairs {
-        diff_item(&lines(*old), &lines(*new), &mut rows);
+        let (a, b) = (lines(*old), lines(*new));
+        let key = old.or(*new).map(|item| item.key.as_str());
+        let what = match key {
+            Some(PREAMBLE) => "the module's doc",
+            Some(IMPORTS) => "the imports",
+            _ => "",
+        };
+        if !show.top && !what.is_empty() {
+            let count = |lines: &[Line]| lines.iter().filter(|l| !l.text.is_empty()).count();
+            let (old, new) = (count(&a), count(&b));
+            if old + new > 0 {
+                rows.push(Row::Skipped { what, old, new });
+            }
+            continue;
+        }
+        // The imports are a list, not an item with a head: their lines pair by the line diff.
+        match key {
+            Some(IMPORTS) => diff_lines(&a, &b, &mut rows),
+            _ => diff_item(&a, &b, &mut rows),
+        }
     }
-    fold(rows, context)
+    fold(rows, show.context)
 }
 
-/// Rows for one pair of items.
+/// Rows for one pair of items. Their heads (`fn get_flag(...`) face each other, whatever the
+/// lines around them: the comments above are diffed with the comments above, the body with the
+/// body. A signature on several lines thus starts level with a signature on one.
 fn diff_item(old: &[Line], new: &[Line], rows: &mut Vec<Row>) {
+    match (head(old), head(new)) {
+        (Some(i), Some(j)) => {
+            diff_lines(&old[..i], &new[..j], rows);
+            let (a, b) = (&old[i..=i], &new[j..=j]);
+            if a[0].text == b[0].text {
+                diff_lines(a, b, rows);
+            } else {
+                let (sa, sb) = shared(a, b);
+                let (left, right) = words(&a[0], &b[0], &sa[0], &sb[0]);
+                rows.push(Row::Line {
+                    mark: Mark::Changed,
+                    left: Some(left),
+                    right: Some(right),
+                });
+            }
+            diff_lines(&old[i + 1..], &new[j + 1..], rows);
+        }
+        _ => diff_lines(old, new, rows),
+    }
+}
+
+/// Where an item's own first line is: the first at column 0 that is no comment or attribute.
+fn head(lines: &[Line]) -> Option<usize> {
+    lines
+        .iter()
+        .position(|l| !l.text.is_empty() && !l.text.starts_with([' ', '\t', '/', '#', '}', ')']))
+}
+
+/// Rows for two runs of lines: their line diff, changed runs aligned.
+fn diff_lines(old: &[Line], new: &[Line], rows: &mut Vec<Row>) {
     let a: Vec<&str> = old.iter().map(|l| l.text.as_str()).collect();
     let b: Vec<&str> = new.iter().map(|l| l.text.as_str()).collect();
     for op in capture_diff_slices(Algorithm::Patience, &a, &b) {
@@ -76,6 +145,7 @@ fn diff_item(old: &[Line], new: &[Line], rows: &mut Vec<Row>) {
 fn align(old: &[Line], new: &[Line], rows: &mut Vec<Row>) {
     let (n, m) = (old.len(), new.len());
     let (ta, tb) = (words_of(old), words_of(new));
+    let (sa, sb) = shared(old, new);
     let sim: Vec<Vec<f32>> = ta
         .iter()
         .map(|x| tb.iter().map(|y| similarity(x, y)).collect())
@@ -124,7 +194,7 @@ fn align(old: &[Line], new: &[Line], rows: &mut Vec<Row>) {
             });
         }
         if mi < n && mj < m {
-            let (left, right) = words(&old[mi], &new[mj]);
+            let (left, right) = words(&old[mi], &new[mj], &sa[mi], &sb[mj]);
             rows.push(Row::Line {
                 mark: Mark::Changed,
                 left: Some(left),
@@ -149,7 +219,9 @@ fn fold(rows: Vec<Row>, context: usize) -> Vec<Row> {
     let n = rows.len();
     let mut keep = vec![false; n];
     for (i, row) in rows.iter().enumerate() {
-        if !same(row) {
+        if let Row::Skipped { .. } = row {
+            keep[i] = true;
+        } else if !same(row) {
             let from = i.saturating_sub(context);
             let to = i.saturating_add(context).saturating_add(1).min(n);
             keep[from..to].iter_mut().for_each(|k| *k = true);
@@ -172,4 +244,56 @@ fn fold(rows: Vec<Row>, context: usize) -> Vec<Row> {
         out.push(Row::Folded(hidden));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::items::{pair, split};
+    use super::*;
+
+    fn rows(old: &str, new: &str, top: bool) -> Vec<Row> {
+        let (old, new) = (split(old), split(new));
+        let show = Show {
+            comments: true,
+            context: 100,
+            top,
+        };
+        build(&pair(&old, &new), &show)
+    }
+
+    #[test]
+    fn heads_face_each_other_whatever_the_lines_around() {
+        let old = "fn get(a: &Agent, b: &str) -> Result<Vec<u8>, Error> {\n    x\n}\n";
+        let new = "async fn get(\n    c: &Client,\n) -> impl Future<Output = Result<Vec<u8>, Error>> {\n    x\n}\n";
+        let first = rows(old, new, true).into_iter().next().unwrap();
+        let Row::Line {
+            mark: Mark::Changed,
+            left: Some(left),
+            right: Some(right),
+        } = first
+        else {
+            panic!("{first:?}");
+        };
+        assert_eq!((left.no, right.no), (1, 1));
+    }
+
+    #[test]
+    fn doc_and_imports_fold_to_a_row_each_unless_asked() {
+        let old = "//! doc\n\nuse a;\n\nfn f() {}\n";
+        let new = "//! doc\n//! more\n\nuse a;\nuse b;\n\nfn f() {}\n";
+        let folded: Vec<(&str, usize, usize)> = rows(old, new, false)
+            .iter()
+            .filter_map(|row| match row {
+                Row::Skipped { what, old, new } => Some((*what, *old, *new)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(folded, [("the module's doc", 1, 2), ("the imports", 1, 2)]);
+        let all = rows(old, new, true);
+        assert!(all.iter().all(|row| !matches!(row, Row::Skipped { .. })));
+        // The imports pair by the line diff: a `use` added on top leaves the next one level.
+        let new = "use b;\nuse a;\n";
+        let same = |row: &Row| matches!(row, Row::Line { mark: Mark::Same, left: Some(c), .. } if c.no == 1);
+        assert!(rows("use a;\n", new, true).iter().any(same));
+    }
 }

@@ -41,7 +41,7 @@ pub fn render(rows: &[Row], names: (&str, &str), style: &Style) -> String {
             Row::Line { left, right, .. } => {
                 Some(left.iter().chain(right).map(|c| c.no).max().unwrap_or(0))
             }
-            Row::Folded(_) => None,
+            Row::Folded(_) | Row::Skipped { .. } => None,
         })
         .max()
         .unwrap_or(0)
@@ -141,7 +141,7 @@ fn side_by_side(rows: &[Row], names: (&str, &str), digits: usize, width: usize, 
     let col = (width.saturating_sub(3) / 2).max(digits + 2);
     let text_width = col - digits - 1;
     let legend = format!(
-        "| changed (words highlighted)  < only in {}  > only in {}  ~ unchanged, folded  ↳ wrapped",
+        "| changed, words highlighted  < only in {}  > only in {}  ~ folded  ↳ wrapped",
         krate(names.0),
         krate(names.1)
     );
@@ -158,6 +158,19 @@ fn side_by_side(rows: &[Row], names: (&str, &str), digits: usize, width: usize, 
                 out.put(&note, DIM);
                 out.put(" ~ ", DIM);
                 out.put(&note, DIM);
+                out.end_line();
+            }
+            Row::Skipped { what, old, new } => {
+                let note = |n: usize| match n {
+                    0 => fit("", col),
+                    n => fit(
+                        &format!("{:digits$} ⋯ {what}: {} (--all)", "", lines(n)),
+                        col,
+                    ),
+                };
+                out.put(&note(*old), DIM);
+                out.put(" ~ ", DIM);
+                out.put(&note(*new), DIM);
                 out.end_line();
             }
             Row::Line { mark, left, right } => {
@@ -209,7 +222,7 @@ fn stacked(rows: &[Row], names: (&str, &str), digits: usize, width: usize, out: 
     // "X NN text"
     let text_width = width.saturating_sub(digits + 3).max(1);
     let legend = format!(
-        "- {}  + {}  (a changed line: - just above +, words highlighted)  ~ unchanged, folded  ↳ wrapped",
+        "- {}  + {}  (a changed line: - just above +, words highlighted)  ~ folded  ↳ wrapped",
         krate(names.0),
         krate(names.1)
     );
@@ -235,6 +248,14 @@ fn stacked(rows: &[Row], names: (&str, &str), digits: usize, width: usize, out: 
                 width,
                 DIM,
             ),
+            Row::Skipped { what, old, new } => out.words(
+                &format!(
+                    "~ {:digits$} ⋯ {what}: {old} lines in A, {new} in B (--all)",
+                    ""
+                ),
+                width,
+                DIM,
+            ),
             Row::Line { mark, left, right } => {
                 if let (Mark::Same, Some(cell)) = (mark, left) {
                     line(out, ' ', cell, Side::Same);
@@ -248,6 +269,14 @@ fn stacked(rows: &[Row], names: (&str, &str), digits: usize, width: usize, out: 
                 }
             }
         }
+    }
+}
+
+/// `1 line`, `5 lines`.
+fn lines(n: usize) -> String {
+    match n {
+        1 => "1 line".into(),
+        n => format!("{n} lines"),
     }
 }
 

@@ -98,16 +98,59 @@ pub fn tokens(text: &str) -> Vec<&str> {
     out
 }
 
-/// Two facing lines cut into spans, the tokens found on one side only marked changed.
-pub fn words(old: &Line, new: &Line) -> (Cell, Cell) {
+/// For each token of each line of two blocks of lines (a run of old lines replaced by a run of
+/// new ones), whether the other block has it too, in order: their longest common subsequence of
+/// words and marks, whitespace aside. A word that a re-flowed comment moved to the next line is
+/// shared, so it is not marked as changed.
+pub fn shared(old: &[Line], new: &[Line]) -> (Vec<Vec<bool>>, Vec<Vec<bool>>) {
+    // Per line a flag per token; where each word is (line, token); the words.
+    type Flat = (Vec<Vec<bool>>, Vec<(usize, usize)>, Vec<String>);
+    let flat = |lines: &[Line]| -> Flat {
+        let mut marks = Vec::new();
+        let (mut at, mut text) = (Vec::new(), Vec::new());
+        for (i, line) in lines.iter().enumerate() {
+            let toks = tokens(&line.text);
+            for (k, tok) in toks.iter().enumerate() {
+                if !tok.trim().is_empty() {
+                    at.push((i, k));
+                    text.push((*tok).to_string());
+                }
+            }
+            marks.push(vec![false; toks.len()]);
+        }
+        (marks, at, text)
+    };
+    let (mut left, at_a, a) = flat(old);
+    let (mut right, at_b, b) = flat(new);
+    for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
+        if let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = op
+        {
+            for k in 0..len {
+                let ((i, x), (j, y)) = (at_a[old_index + k], at_b[new_index + k]);
+                left[i][x] = true;
+                right[j][y] = true;
+            }
+        }
+    }
+    (left, right)
+}
+
+/// Two facing lines cut into spans. A token is marked changed when the facing line lacks it
+/// (their own diff) and the rest of its block lacks it too (`shared`, one flag per token);
+/// whitespace is marked only between two changed words.
+pub fn words(old: &Line, new: &Line, old_shared: &[bool], new_shared: &[bool]) -> (Cell, Cell) {
     let (a, b) = (tokens(&old.text), tokens(&new.text));
     let mut left = Vec::new();
     let mut right = Vec::new();
     for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
         let (o, n) = (op.old_range(), op.new_range());
         let equal = matches!(op, DiffOp::Equal { .. });
-        push(&mut left, &a[o], !equal);
-        push(&mut right, &b[n], !equal);
+        push(&mut left, &a, o, equal, old_shared);
+        push(&mut right, &b, n, equal, new_shared);
     }
     (
         Cell {
@@ -121,26 +164,34 @@ pub fn words(old: &Line, new: &Line) -> (Cell, Cell) {
     )
 }
 
-fn push(spans: &mut Vec<Span>, toks: &[&str], changed: bool) {
-    for tok in toks {
+fn push(
+    spans: &mut Vec<Span>,
+    toks: &[&str],
+    range: std::ops::Range<usize>,
+    equal: bool,
+    shared: &[bool],
+) {
+    for k in range {
+        let tok = toks[k];
+        let blank = tok.trim().is_empty();
+        let shared = shared.get(k).copied().unwrap_or(false);
         spans.push(Span {
-            text: (*tok).to_string(),
-            changed,
+            text: tok.to_string(),
+            // A blank's mark is settled by `tidy`, from its neighbours'.
+            changed: !equal && (blank || !shared),
         });
     }
 }
 
-/// Joins neighbours of the same kind; a lone space between two changed words counts as changed,
-/// so `async fn` reads as one mark rather than two.
+/// Joins neighbours of the same kind. Whitespace is marked only next to a changed word, and
+/// always between two: `async fn` reads as one mark rather than two.
 fn tidy(spans: Vec<Span>) -> Vec<Span> {
     let mut spans = spans;
-    for k in 1..spans.len().saturating_sub(1) {
-        if !spans[k].changed
-            && spans[k].text.trim().is_empty()
-            && spans[k - 1].changed
-            && spans[k + 1].changed
-        {
-            spans[k].changed = true;
+    for k in 0..spans.len() {
+        if spans[k].text.trim().is_empty() {
+            let before = k > 0 && spans[k - 1].changed;
+            let after = spans.get(k + 1).is_some_and(|s| s.changed);
+            spans[k].changed = (before && after) || (spans[k].changed && (before || after));
         }
     }
     let mut out: Vec<Span> = Vec::new();
@@ -172,10 +223,11 @@ mod tests {
             no: 1,
             text: text.into(),
         };
-        let (left, right) = words(
-            &line("fn get(a: &Agent) {"),
-            &line("async fn get(a: &Client) {"),
+        let (old, new) = (
+            line("fn get(a: &Agent) {"),
+            line("async fn get(a: &Client) {"),
         );
+        let (left, right) = words(&old, &new, &[], &[]);
         let changed = |c: &Cell| -> Vec<String> {
             c.spans
                 .iter()
@@ -186,5 +238,27 @@ mod tests {
         assert_eq!(changed(&left), ["Agent"]);
         assert_eq!(changed(&right), ["async ", "Client"]);
         assert_eq!(right.text(), "async fn get(a: &Client) {");
+    }
+
+    #[test]
+    fn words_a_reflow_moved_are_not_marked() {
+        let line = |no, text: &str| Line {
+            no,
+            text: text.into(),
+        };
+        let old = [line(1, "// one two three four five")];
+        let new = [line(1, "// one two three"), line(2, "// four five six")];
+        let (sa, sb) = shared(&old, &new);
+        let (left, right) = words(&old[0], &new[0], &sa[0], &sb[0]);
+        assert!(left.spans.iter().all(|s| !s.changed), "{left:?}");
+        assert!(right.spans.iter().all(|s| !s.changed), "{right:?}");
+        // Of the second line only `six` and the new line's `//` are new.
+        let new_words: Vec<&str> = tokens(&new[1].text)
+            .into_iter()
+            .zip(&sb[1])
+            .filter(|(tok, shared)| !**shared && !tok.trim().is_empty())
+            .map(|(tok, _)| tok)
+            .collect();
+        assert_eq!(new_words, ["/", "/", "six"]);
     }
 }

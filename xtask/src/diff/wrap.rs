@@ -1,5 +1,6 @@
-//! Long lines wrapped inside their column: cut where code reads well (after a space or a comma,
-//! before a `.`), else mid-word; nothing is dropped.
+//! Long lines wrapped inside their column: cut where code reads well (after a space, a comma or
+//! an opening `(`, before a `.` or a `::`), else at another edge of a name (before a `::`, say), never
+//! inside a name unless the name alone is wider than the column; nothing is dropped.
 
 use super::words::Span;
 
@@ -14,22 +15,32 @@ pub fn wrap(spans: &[Span], width: usize) -> Vec<Vec<Span>> {
     let mut pieces = Vec::new();
     let mut start = 0;
     while chars.len() - start > width {
-        // Cut after a space, a comma or a bracket, or before a `.`, as late as possible but not
-        // in the first half of the piece; mid-word when there is no such place.
-        let fits = |end: usize| {
+        // Where to cut, best first, each as late as possible in the second half of the piece:
+        // after a space, a comma or an opening bracket, or before a `.`; before a `::`; at
+        // another edge of a name (not inside `::` or `->`). Then any of those in the first half;
+        // mid-name only when a name fills the whole piece.
+        let name = |c: char| c.is_alphanumeric() || c == '_';
+        let good = |end: usize| {
             matches!(chars[end - 1].0, ' ' | ',')
                 || (chars[end - 1].0 == '(' && chars[end].0 != ')')
                 || chars[end].0 == '.'
         };
-        let places = || {
-            (start + width / 2 + 1..=start + width)
-                .rev()
-                .filter(|&e| fits(e))
+        let path =
+            |end: usize| chars[end].0 == ':' && chars.get(end + 1).is_some_and(|c| c.0 == ':');
+        let edge = |end: usize| {
+            let (a, b) = (chars[end - 1].0, chars[end].0);
+            !(name(a) && name(b)) && (name(a) || name(b) || a == ' ' || b == ' ')
         };
+        let late = || (start + width / 2 + 1..=start + width).rev();
+        let early = || (start + 1..=start + width / 2).rev();
         // A cut that would leave a scrap (`.` alone on a row) goes earlier if it can.
-        let end = places()
+        let end = late()
+            .filter(|&e| good(e))
             .find(|&end| chars.len() - end >= 4)
-            .or_else(|| places().next())
+            .or_else(|| late().find(|&e| good(e)))
+            .or_else(|| late().find(|&e| path(e)))
+            .or_else(|| late().find(|&e| edge(e)))
+            .or_else(|| early().find(|&e| good(e) || edge(e)))
             .unwrap_or(start + width);
         pieces.push(spans_of(&chars[start..end]));
         start = end;
@@ -90,6 +101,26 @@ mod tests {
             ]
         );
         assert_eq!(text(&wrap(&[], 10)), [""]);
+        // Never inside a name while there is another place.
+        let spans = [Span {
+            text: "    let runtime = tokio::runtime::Builder::new_current_thread()".into(),
+            changed: false,
+        }];
+        assert_eq!(
+            text(&wrap(&spans, 55)),
+            [
+                "    let runtime = tokio::runtime::Builder",
+                "::new_current_thread()"
+            ]
+        );
+        assert_eq!(
+            text(&wrap(&spans, 30)),
+            [
+                "    let runtime = ",
+                "tokio::runtime::Builder",
+                "::new_current_thread()"
+            ]
+        );
     }
 
     #[test]
