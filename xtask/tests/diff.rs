@@ -10,7 +10,7 @@ mod screen;
 
 use std::process::{Command, Output};
 
-use mains::{MAINS, loop_holder, pairs, source};
+use mains::{MAINS, declares, loop_holder, pairs, source};
 use screen::cells;
 
 fn xtask(args: &[&str]) -> Output {
@@ -51,13 +51,13 @@ fn the_loops_over_the_codes_face_each_other_in_every_pair() {
         let text = stdout(&args);
         let row_of = |name: &str| {
             text.lines()
-                .find(|row| cells(row, 200).0.contains(&format!("fn {name}(")))
+                .find(|row| declares(&cells(row, 200).0, name))
                 .unwrap_or_else(|| panic!("{a} {b}: no row for {name}:\n{text}"))
         };
         let faces = |left: &str, right: &str| {
             let row = row_of(left);
             let (_, cell) = cells(row, 200);
-            assert!(cell.contains(&format!("fn {right}(")), "{a} {b}: {row}");
+            assert!(declares(&cell, right), "{a} {b}: {row}");
         };
         if a.starts_with("spinner") {
             for name in ["spin", "slow_function", "supervisor", "main"] {
@@ -245,7 +245,7 @@ fn stacked_puts_a_changed_line_just_above_its_counterpart() {
     for name in ["get_flag", "download_one"] {
         let at = lines
             .iter()
-            .position(|l| l.starts_with('-') && l.contains(&format!("fn {name}(")))
+            .position(|l| l.starts_with('-') && declares(l, name))
             .unwrap_or_else(|| panic!("no - row for {name}:\n{text}"));
         let next = lines[at + 1];
         let async_fn = format!("async fn {name}(");

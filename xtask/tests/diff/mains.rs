@@ -43,3 +43,8 @@ pub fn loop_holder(text: &str) -> String {
     }
     panic!("no function reads cc_list")
 }
+
+/// Whether `text` declares `fn name(` or, with generics, `fn name<`.
+pub fn declares(text: &str, name: &str) -> bool {
+    text.contains(&format!("fn {name}(")) || text.contains(&format!("fn {name}<"))
+}
