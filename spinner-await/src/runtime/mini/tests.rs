@@ -1,0 +1,40 @@
+//! The mini loop's promise: many concurrent sleeps, one thread.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use super::{block_on, sleep, spawn, with_loop, yield_now};
+
+/// 1,000 tasks sleep at once, each with its timer in the heap, and the process has as many
+/// threads as before. (The only test in this binary, so no other test starts threads meanwhile.)
+#[test]
+fn a_thousand_concurrent_sleeps_use_one_thread() {
+    let before = pty_harness::platform::thread_count();
+    let woke = Rc::new(Cell::new(0));
+    let (timers, during) = block_on(
+        async {
+            for i in 0..1000 {
+                let woke = Rc::clone(&woke);
+                spawn(async move {
+                    sleep(Duration::from_millis(10 + i % 50)).await;
+                    woke.set(woke.get() + 1);
+                });
+            }
+            // Every task runs to its `.await` and sets its timer.
+            yield_now().await;
+            let timers = with_loop(|running| running.timers.borrow().len());
+            let during = pty_harness::platform::thread_count();
+            // Due after all of theirs: the loop fires timers in order of deadline.
+            sleep(Duration::from_millis(100)).await;
+            (timers, during)
+        },
+        false,
+    );
+    assert_eq!(timers, 1000, "all asleep at once");
+    assert_eq!(woke.get(), 1000, "all woke");
+    assert_eq!(during, before, "threads while 1,000 sleep");
+    if cfg!(target_os = "linux") {
+        assert!(before.is_some(), "Linux counts threads");
+    }
+}
