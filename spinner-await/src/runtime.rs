@@ -43,13 +43,19 @@ impl Choice {
     /// usage error (2) when --explain or --by-hand is asked of tokio or async-std.
     pub fn runtime(&self, message: &str) -> Runtime {
         let only_mini = match (self.explain, self.by_hand) {
-            (true, _) => "--explain needs --runtime mini: only the hand-made loop can show its steps",
+            (true, _) => {
+                "--explain needs --runtime mini: only the hand-made loop can show its steps"
+            }
             (false, true) => "--by-hand needs --runtime mini: the hand-made loop runs it",
             (false, false) => "",
         };
         match self.runtime {
             Library::Tokio | Library::AsyncStd if !only_mini.is_empty() => {
-                Error::<DefaultFormatter>::raw(ErrorKind::ArgumentConflict, format!("{only_mini}\n")).exit()
+                Error::<DefaultFormatter>::raw(
+                    ErrorKind::ArgumentConflict,
+                    format!("{only_mini}\n"),
+                )
+                .exit()
             }
             Library::Tokio => Runtime::Tokio,
             Library::AsyncStd => Runtime::AsyncStd,
@@ -126,7 +132,10 @@ pub enum Runtime {
 
 impl Runtime {
     /// Runs `future` to the end on this thread, polling spawned tasks meanwhile.
-    pub fn block_on<T>(self, future: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    pub fn block_on<T>(
+        self,
+        future: impl Future<Output = anyhow::Result<T>> + 'static,
+    ) -> anyhow::Result<T> {
         match self {
             Runtime::Tokio => tokio::runtime::Builder::new_current_thread()
                 .enable_time()
@@ -147,7 +156,9 @@ impl Runtime {
             Runtime::Mini { by_hand: None, .. } => Task::Mini(mini::spawn(future)),
             // The future that `async fn spin` built is dropped unpolled, having run nothing, and
             // the hand-written state machine is spawned in its place. spin is our only task.
-            Runtime::Mini { by_hand: Some(msg), .. } => {
+            Runtime::Mini {
+                by_hand: Some(msg), ..
+            } => {
                 drop(future);
                 Task::Mini(mini::spawn(spin_by_hand::Spin::new(self, msg.to_string())))
             }
@@ -168,7 +179,8 @@ impl Runtime {
         match self {
             Runtime::Tokio => tokio::task::yield_now().await,
             Runtime::AsyncStd => async_std::task::yield_now().await,
-            Runtime::Mini { .. } => mini::yield_now().await,
+            // A timer due at once: the loop polls the other ready tasks before it fires.
+            Runtime::Mini { .. } => mini::sleep(Duration::ZERO).await,
         }
     }
 

@@ -1,9 +1,10 @@
 //! `--explain`: the mini loop tells each of its steps as one timestamped line, and folds a round
 //! that repeats the one before (the spinner's frames) into one line with a count.
 
+use std::any::type_name;
+use std::cell::RefCell;
 use std::io::{self, IsTerminal, Write};
 use std::mem::{Discriminant, discriminant};
-use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crossterm::queue;
@@ -23,9 +24,8 @@ pub enum Event {
     Ready(usize),
     /// Nothing is ready: the thread sleeps until this timer, or until any wake.
     Park(Option<Instant>),
-    /// A timer set by this task is due.
+    /// A timer set by this task is due: the loop calls its waker, which makes the task ready.
     Fire(usize, Instant),
-    Wake(usize),
     Cancel(usize, &'static str),
     /// This task handed a blocking call to a new thread.
     Offload(usize),
@@ -51,11 +51,18 @@ impl Event {
             Event::Ready(0) => "  → Ready: block_on returns its value".to_string(),
             Event::Ready(id) => format!("  → Ready: task {id} is done"),
             Event::Park(Some(when)) => {
-                format!("nothing ready: the thread sleeps until the timer at {:.3}", at(when))
+                format!(
+                    "nothing ready: the thread sleeps until the timer at {:.3}",
+                    at(when)
+                )
             }
             Event::Park(None) => "nothing ready: the thread sleeps until a wake".to_string(),
-            Event::Fire(id, when) => format!("timer {:.3} is due: call task {id}'s waker", at(when)),
-            Event::Wake(id) => format!("  wake: task {id} is ready"),
+            Event::Fire(id, when) => {
+                format!(
+                    "timer {:.3} is due: its waker wakes task {id}, ready again",
+                    at(when)
+                )
+            }
             Event::Cancel(id, name) => format!(
                 "  cancel task {id} ({name}): its future is dropped where it is parked, at an .await"
             ),
@@ -75,7 +82,6 @@ impl Event {
             | Event::Pending(id)
             | Event::Ready(id)
             | Event::Fire(id, _)
-            | Event::Wake(id)
             | Event::Cancel(id, _)
             | Event::Offload(id) => *id,
         };
@@ -83,8 +89,14 @@ impl Event {
     }
 }
 
+/// `spinner_await::spin::{{closure}}` becomes `spin`: the async fn that built the future.
+pub fn name_of<F>() -> &'static str {
+    let full = type_name::<F>().trim_end_matches("::{{closure}}");
+    full.rsplit("::").next().unwrap_or(full)
+}
+
 /// Prints the events when asked to (`--explain`), and nothing otherwise.
-pub struct Narrator(Option<Mutex<Story>>);
+pub struct Narrator(Option<RefCell<Story>>);
 
 /// The story so far. A round is the steps between two parks of the thread.
 struct Story {
@@ -110,7 +122,16 @@ impl Narrator {
             let (last, round, held) = (Vec::new(), Vec::new(), Vec::new());
             let (again, round_start) = (0, Duration::ZERO);
             let (again_from, again_to) = (Duration::ZERO, Duration::ZERO);
-            Mutex::new(Story { start, last, round, held, round_start, again, again_from, again_to })
+            RefCell::new(Story {
+                start,
+                last,
+                round,
+                held,
+                round_start,
+                again,
+                again_from,
+                again_to,
+            })
         }))
     }
 
@@ -118,7 +139,7 @@ impl Narrator {
         let Some(story) = &self.0 else {
             return;
         };
-        story.lock().unwrap_or_else(PoisonError::into_inner).add(event);
+        story.borrow_mut().add(event);
     }
 }
 
@@ -161,7 +182,9 @@ impl Story {
         }
         let (from, to) = (self.again_from.as_secs_f64(), self.again_to.as_secs_f64());
         let n = self.again;
-        print([format!("{from:.3} ⋮ the same round again, ×{n} (the last at {to:.3})")]);
+        print([format!(
+            "{from:.3} ⋮ the same round again, ×{n} (the last at {to:.3})"
+        )]);
         self.again = 0;
     }
 }

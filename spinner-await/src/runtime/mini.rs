@@ -1,52 +1,46 @@
 //! The event loop by hand, std only: what asyncio's loop does, in one file. A queue of ready
 //! tasks, wakers made with `std::task::Wake`, a heap of timers, and `block_on`, `spawn`,
-//! `sleep`, `yield_now` and `spawn_blocking`. It starts no thread, except for `spawn_blocking`.
+//! `sleep` and `spawn_blocking`. It starts no thread, except for `spawn_blocking`.
 
-use std::any::type_name;
 use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::future::Future;
-use std::pin::{Pin, pin};
+use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::atomic::{self, AtomicBool};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
-use super::explain::{Event, Narrator};
+use super::explain::{Event, Narrator, name_of};
 
 /// A task's number: 0 is the future given to `block_on`, spawned tasks count from 1.
 type TaskId = usize;
-const MAIN: TaskId = 0;
 
-/// What the loop shares with its wakers, which another thread may call (`spawn_blocking`).
+/// What the loop shares with its wakers, which another thread may call (`spawn_blocking`):
+/// the tasks to poll, in the order they were woken (asyncio's `_ready`), and the loop's thread.
 struct Shared {
-    /// Tasks to poll, in the order they were woken: asyncio's `_ready` deque.
     ready: Mutex<VecDeque<TaskId>>,
-    /// The loop's thread: every wake unparks it.
     thread: Thread,
-    narrator: Narrator,
+}
+
+impl Shared {
+    fn ready(&self) -> MutexGuard<'_, VecDeque<TaskId>> {
+        self.ready.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// One task's waker. `Wake` is all std needs to turn it into a `Waker`.
-struct TaskWaker {
-    task: TaskId,
-    shared: Arc<Shared>,
-}
+struct TaskWaker(TaskId, Arc<Shared>);
 
 impl Wake for TaskWaker {
     fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.shared.narrator.say(Event::Wake(self.task));
-        let mut ready = self.shared.ready.lock().unwrap_or_else(PoisonError::into_inner);
-        ready.push_back(self.task);
-        // From the loop's own thread (a timer, a yield), the loop is awake and will see it.
-        if thread::current().id() != self.shared.thread.id() {
-            self.shared.thread.unpark();
+        self.1.ready().push_back(self.0);
+        // From the loop's own thread (a timer, a yield) the loop is awake, and will see it.
+        if thread::current().id() != self.1.thread.id() {
+            self.1.thread.unpark();
         }
     }
 }
@@ -87,9 +81,10 @@ struct Loop {
     shared: Arc<Shared>,
     tasks: RefCell<HashMap<TaskId, Task>>,
     timers: RefCell<BinaryHeap<Timer>>,
-    next_id: Cell<TaskId>,
     /// The task being polled: whose timer a `sleep` sets.
     current: Cell<TaskId>,
+    next_id: Cell<TaskId>,
+    narrator: Narrator,
 }
 
 thread_local! {
@@ -102,103 +97,92 @@ fn with_loop<T>(f: impl FnOnce(&Loop) -> T) -> T {
     f(&running.expect("the mini loop's futures run only inside its block_on"))
 }
 
-/// `spinner_await::spin::{{closure}}` becomes `spin`: the async fn that built the future.
-fn name_of<F>() -> &'static str {
-    let full = type_name::<F>().trim_end_matches("::{{closure}}");
-    full.rsplit("::").next().unwrap_or(full)
-}
-
-/// asyncio's `loop.run_until_complete`: polls `future` and every task it spawns, on this thread,
-/// until `future` is done. Tasks still pending then are dropped with the loop.
-pub fn block_on<F: Future>(future: F, explain: bool) -> F::Output {
-    let shared = Arc::new(Shared {
-        ready: Mutex::new(VecDeque::from([MAIN])),
-        thread: thread::current(),
-        narrator: Narrator::new(explain),
-    });
+/// asyncio's `loop.run_until_complete`: runs `future` as task 0, and every task it spawns, on
+/// this thread, until `future` is done. Tasks still pending then are dropped with the loop.
+pub fn block_on<F: Future + 'static>(future: F, explain: bool) -> F::Output {
+    let (ready, thread) = (Mutex::new(VecDeque::new()), thread::current());
     let running = Rc::new(Loop {
-        shared,
+        shared: Arc::new(Shared { ready, thread }),
         tasks: RefCell::default(),
         timers: RefCell::default(),
-        next_id: Cell::new(MAIN + 1),
-        current: Cell::new(MAIN),
+        current: Cell::new(0),
+        next_id: Cell::new(0),
+        narrator: Narrator::new(explain),
     });
     CURRENT.set(Some(Rc::clone(&running)));
-    running.shared.narrator.say(Event::BlockOn(name_of::<F>()));
-    let output = running.run(pin!(future), name_of::<F>());
+    running.narrator.say(Event::BlockOn(name_of::<F>()));
+    let output = Rc::new(Cell::new(None));
+    let slot = Rc::clone(&output);
+    running.add(name_of::<F>(), async move { slot.set(Some(future.await)) });
+    while !running.turn() {}
     CURRENT.set(None);
-    output
+    output.take().expect("task 0 is done")
 }
 
 impl Loop {
-    fn run<T>(&self, mut main: Pin<&mut impl Future<Output = T>>, name: &'static str) -> T {
-        let main_waker = self.waker(MAIN);
+    /// A new task, queued to be polled.
+    fn add(&self, name: &'static str, future: impl Future<Output = ()> + 'static) -> TaskId {
+        let id = self.next_id.replace(self.next_id.get() + 1);
+        let future = Box::pin(future);
+        self.tasks.borrow_mut().insert(id, Task { name, future });
+        self.shared.ready().push_back(id);
+        id
+    }
+
+    /// One turn: poll each ready task, then fire the timers that are due, or park. True once
+    /// task 0 is done.
+    fn turn(&self) -> bool {
         loop {
-            while let Some(id) = self.pop_ready() {
-                if id != MAIN {
-                    self.poll_task(id);
-                    continue;
-                }
-                self.before_poll(MAIN, name);
-                if let Poll::Ready(output) = main.as_mut().poll(&mut Context::from_waker(&main_waker)) {
-                    self.shared.narrator.say(Event::Ready(MAIN));
-                    return output;
-                }
-                self.shared.narrator.say(Event::Pending(MAIN));
+            // Its own statement, so the lock is let go before the task runs (and may spawn).
+            let Some(id) = self.shared.ready().pop_front() else {
+                break;
+            };
+            if self.poll_task(id) && id == 0 {
+                return true;
             }
-            self.fire_timers_or_park();
         }
+        self.fire_timers_or_park();
+        false
     }
 
-    fn pop_ready(&self) -> Option<TaskId> {
-        let mut ready = self.shared.ready.lock().unwrap_or_else(PoisonError::into_inner);
-        ready.pop_front()
-    }
-
-    fn waker(&self, task: TaskId) -> Waker {
-        let shared = Arc::clone(&self.shared);
-        Waker::from(Arc::new(TaskWaker { task, shared }))
-    }
-
-    fn before_poll(&self, id: TaskId, name: &'static str) {
-        self.current.set(id);
-        self.shared.narrator.say(Event::Poll(id, name));
-    }
-
-    fn poll_task(&self, id: TaskId) {
+    /// Polls a task; true if it is done.
+    fn poll_task(&self, id: TaskId) -> bool {
         // Out of the map while it runs, so it may spawn. Gone if it ended or was cancelled.
         let Some(mut task) = self.tasks.borrow_mut().remove(&id) else {
-            return;
+            return false;
         };
-        self.before_poll(id, task.name);
-        match task.future.as_mut().poll(&mut Context::from_waker(&self.waker(id))) {
-            Poll::Ready(()) => self.shared.narrator.say(Event::Ready(id)),
-            Poll::Pending => {
-                self.shared.narrator.say(Event::Pending(id));
-                self.tasks.borrow_mut().insert(id, task);
-            }
+        self.current.set(id);
+        self.narrator.say(Event::Poll(id, task.name));
+        let waker = Waker::from(Arc::new(TaskWaker(id, Arc::clone(&self.shared))));
+        let poll = task.future.as_mut().poll(&mut Context::from_waker(&waker));
+        self.narrator.say(match poll {
+            Poll::Ready(()) => Event::Ready(id),
+            Poll::Pending => Event::Pending(id),
+        });
+        if poll.is_pending() {
+            self.tasks.borrow_mut().insert(id, task);
         }
+        poll.is_ready()
     }
 
-    /// Wakes the owners of every timer that is due; if none, parks the thread until the earliest
-    /// deadline, or until a wake (from another thread) unparks it.
+    /// Wakes the owner of every timer that is due. If that makes no task ready, parks the
+    /// thread until the earliest deadline, or until a wake from another thread unparks it.
     fn fire_timers_or_park(&self) {
         let now = Instant::now();
         let mut timers = self.timers.borrow_mut();
         while timers.peek().is_some_and(|timer| timer.at <= now) {
             let timer = timers.pop().expect("peeked");
-            self.shared.narrator.say(Event::Fire(timer.task, timer.at));
+            self.narrator.say(Event::Fire(timer.task, timer.at));
             timer.waker.wake();
         }
         let next = timers.peek().map(|timer| timer.at);
         drop(timers);
-        if !self.shared.ready.lock().unwrap_or_else(PoisonError::into_inner).is_empty() {
-            return;
-        }
-        self.shared.narrator.say(Event::Park(next));
-        match next {
-            Some(at) => thread::park_timeout(at.saturating_duration_since(now)),
-            None => thread::park(),
+        if self.shared.ready().is_empty() {
+            self.narrator.say(Event::Park(next));
+            match next {
+                Some(at) => thread::park_timeout(at.saturating_duration_since(now)),
+                None => thread::park(),
+            }
         }
     }
 }
@@ -206,13 +190,9 @@ impl Loop {
 /// Makes `future` a task, queued to be polled; returns at once, as asyncio's `create_task`.
 pub fn spawn<F: Future<Output = ()> + 'static>(future: F) -> JoinHandle {
     with_loop(|running| {
-        let id = running.next_id.replace(running.next_id.get() + 1);
-        let (name, future) = (name_of::<F>(), Box::pin(future));
-        running.tasks.borrow_mut().insert(id, Task { name, future });
-        let mut ready = running.shared.ready.lock().unwrap_or_else(PoisonError::into_inner);
-        ready.push_back(id);
-        running.shared.narrator.say(Event::Spawn(id, name));
-        JoinHandle { task: id }
+        let task = running.add(name_of::<F>(), future);
+        running.narrator.say(Event::Spawn(task, name_of::<F>()));
+        JoinHandle { task }
     })
 }
 
@@ -228,11 +208,12 @@ impl JoinHandle {
     /// stop, so it is the only place where a task can be cancelled. Dropping it runs the Drop of
     /// each local alive at that `.await`. Its timers go with it.
     pub fn cancel(self) {
+        let id = self.task;
         with_loop(|running| {
-            let task = running.tasks.borrow_mut().remove(&self.task);
-            running.timers.borrow_mut().retain(|timer| timer.task != self.task);
+            let task = running.tasks.borrow_mut().remove(&id);
+            running.timers.borrow_mut().retain(|timer| timer.task != id);
             if let Some(task) = task {
-                running.shared.narrator.say(Event::Cancel(self.task, task.name));
+                running.narrator.say(Event::Cancel(id, task.name));
             }
         });
     }
@@ -248,43 +229,38 @@ pub struct Sleep {
 pub fn sleep(period: Duration) -> Sleep {
     let now = Instant::now();
     // A period too long for the clock is as good as forever: a year.
-    let until = now.checked_add(period).unwrap_or(now + Duration::from_secs(365 * 86_400));
+    let until = now.checked_add(period).unwrap_or(now + YEAR);
     let timer_set = false;
-    Sleep { until, period, timer_set }
+    Sleep {
+        until,
+        period,
+        timer_set,
+    }
 }
+
+const YEAR: Duration = Duration::from_secs(365 * 86_400);
 
 impl Future for Sleep {
     type Output = ();
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if Instant::now() >= self.until {
-            return Poll::Ready(());
+        if self.timer_set {
+            // Polled again: by the loop once the timer fired, or early by someone else.
+            return match Instant::now() >= self.until {
+                true => Poll::Ready(()),
+                false => Poll::Pending,
+            };
         }
-        if !self.timer_set {
-            // asyncio's `loop.call_later`: the loop keeps the deadline and our waker.
-            self.timer_set = true;
-            let (at, waker) = (self.until, cx.waker().clone());
-            with_loop(|running| {
-                let task = running.current.get();
-                running.shared.narrator.say(Event::Timer(task, self.period, at));
-                running.timers.borrow_mut().push(Timer { at, task, waker });
-            });
-        }
+        // asyncio's `loop.call_later`: the loop keeps the deadline and our waker. Pending even
+        // when `period` is 0: as `asyncio.sleep(0)`, it lets the other ready tasks run first.
+        self.timer_set = true;
+        let (at, waker, period) = (self.until, cx.waker().clone(), self.period);
+        with_loop(|running| {
+            let task = running.current.get();
+            running.narrator.say(Event::Timer(task, period, at));
+            running.timers.borrow_mut().push(Timer { at, task, waker });
+        });
         Poll::Pending
     }
-}
-
-/// `asyncio.sleep(0)`: go to the back of the ready queue once, so other tasks get a turn.
-pub async fn yield_now() {
-    let mut yielded = false;
-    std::future::poll_fn(|cx| {
-        if yielded {
-            return Poll::Ready(());
-        }
-        yielded = true;
-        cx.waker().wake_by_ref();
-        Poll::Pending
-    })
-    .await;
 }
 
 /// asyncio's `run_in_executor`: runs `call` on a new thread (the one place this loop starts a
@@ -298,7 +274,7 @@ pub async fn spawn_blocking(call: impl FnOnce() + Send + 'static) {
         }
         if let Some(call) = call.take() {
             let (done, waker) = (Arc::clone(&done), cx.waker().clone());
-            with_loop(|running| running.shared.narrator.say(Event::Offload(running.current.get())));
+            with_loop(|running| running.narrator.say(Event::Offload(running.current.get())));
             thread::spawn(move || {
                 call();
                 done.store(true, atomic::Ordering::Release);

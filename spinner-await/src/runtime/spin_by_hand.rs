@@ -55,9 +55,21 @@ impl Future for Spin {
                 let frames = FRAMES.chars().cycle();
                 *self = draw_then_sleep(rt, msg, status, frames);
             }
-            Spin::Sleeping { rt, msg, status, frames, mut sleep } => {
+            Spin::Sleeping {
+                rt,
+                msg,
+                status,
+                frames,
+                mut sleep,
+            } => {
                 if sleep.as_mut().poll(cx).is_pending() {
-                    *self = Spin::Sleeping { rt, msg, status, frames, sleep };
+                    *self = Spin::Sleeping {
+                        rt,
+                        msg,
+                        status,
+                        frames,
+                        sleep,
+                    };
                     return Poll::Pending;
                 }
                 // The sleep is over: the `for` loop goes round again.
@@ -80,5 +92,11 @@ fn draw_then_sleep(
     let ch = frames.next().expect("a cycle never ends");
     let _ = execute!(io::stdout(), Print(format!("\r{ch} {msg}")));
     let sleep = Box::pin(rt.sleep(FRAME));
-    Spin::Sleeping { rt, msg, status, frames, sleep }
+    Spin::Sleeping {
+        rt,
+        msg,
+        status,
+        frames,
+        sleep,
+    }
 }

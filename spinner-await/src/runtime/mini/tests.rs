@@ -4,7 +4,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use super::{block_on, sleep, spawn, with_loop, yield_now};
+use super::{block_on, sleep, spawn, with_loop};
 
 /// 1,000 tasks sleep at once, each with its timer in the heap, and the process has as many
 /// threads as before. (The only test in this binary, so no other test starts threads meanwhile.)
@@ -12,17 +12,18 @@ use super::{block_on, sleep, spawn, with_loop, yield_now};
 fn a_thousand_concurrent_sleeps_use_one_thread() {
     let before = pty_harness::platform::thread_count();
     let woke = Rc::new(Cell::new(0));
+    let all = Rc::clone(&woke);
     let (timers, during) = block_on(
-        async {
+        async move {
             for i in 0..1000 {
-                let woke = Rc::clone(&woke);
+                let woke = Rc::clone(&all);
                 spawn(async move {
                     sleep(Duration::from_millis(10 + i % 50)).await;
                     woke.set(woke.get() + 1);
                 });
             }
             // Every task runs to its `.await` and sets its timer.
-            yield_now().await;
+            sleep(Duration::ZERO).await;
             let timers = with_loop(|running| running.timers.borrow().len());
             let during = pty_harness::platform::thread_count();
             // Due after all of theirs: the loop fires timers in order of deadline.
