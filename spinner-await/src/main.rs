@@ -1,6 +1,6 @@
 //! spinner-await: a port of Fluent Python's `spinner_await.py`.
 //!
-//! An async task animates `|/-\` until the supervisor cancels it, on tokio or async-std.
+//! An async task animates `|/-\` until the supervisor cancels it, on tokio, async-std or mini.
 
 use std::io::{self, IsTerminal, Write};
 use std::thread;
@@ -12,7 +12,7 @@ use crossterm::execute;
 use crossterm::style::Print;
 use crossterm::terminal::{Clear, ClearType};
 
-mod runtime; // the plumbing: tokio or async-std, and how slow_function waits
+mod runtime; // the plumbing: tokio, async-std or mini (by hand), and how slow_function waits
 use runtime::{Mode, Runtime};
 
 /// The spinner's frames, drawn in turn forever.

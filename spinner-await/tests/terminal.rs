@@ -214,3 +214,18 @@ fn by_hand_spin_draws_the_same_frames() {
         run.output
     );
 }
+
+/// Offloading on mini: a thread runs the blocking call, and its wake reaches the sleeping loop.
+#[test]
+fn explain_tells_the_offload_thread_waking_the_loop() {
+    let args = on("mini", "0.3", &["--explain", "--blocking", "--offload"]);
+    let run = run_in_pty(BIN, &strs(&args), None);
+    let out = &run.output;
+    assert_eq!(run.exit_code, 0, "{out:?}");
+    let handed = out
+        .find("task 0 hands its blocking call to a new thread")
+        .expect(out);
+    let woke = out.find("another thread woke task 0").expect(out);
+    let answer = out.find("Answer: 42").expect(out);
+    assert!(handed < woke && woke < answer, "{out:?}");
+}

@@ -26,6 +26,8 @@ pub enum Event {
     Park(Option<Instant>),
     /// A timer set by this task is due: the loop calls its waker, which makes the task ready.
     Fire(usize, Instant),
+    /// Another thread woke this task while the loop's thread slept.
+    Wake(usize),
     Cancel(usize, &'static str),
     /// This task handed a blocking call to a new thread.
     Offload(usize),
@@ -63,6 +65,7 @@ impl Event {
                     at(when)
                 )
             }
+            Event::Wake(id) => format!("another thread woke task {id}: ready again"),
             Event::Cancel(id, name) => format!(
                 "  cancel task {id} ({name}): its future is dropped where it is parked, at an .await"
             ),
@@ -82,6 +85,7 @@ impl Event {
             | Event::Pending(id)
             | Event::Ready(id)
             | Event::Fire(id, _)
+            | Event::Wake(id)
             | Event::Cancel(id, _)
             | Event::Offload(id) => *id,
         };

@@ -183,6 +183,11 @@ impl Loop {
                 Some(at) => thread::park_timeout(at.saturating_duration_since(now)),
                 None => thread::park(),
             }
+            // Timers fire only above: whatever is ready now, another thread woke.
+            let woken: Vec<TaskId> = self.shared.ready().iter().copied().collect();
+            woken
+                .into_iter()
+                .for_each(|id| self.narrator.say(Event::Wake(id)));
         }
     }
 }
