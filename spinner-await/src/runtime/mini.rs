@@ -9,7 +9,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::atomic::{self, AtomicBool};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, mpsc};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
@@ -270,23 +270,33 @@ impl Future for Sleep {
 
 /// asyncio's `run_in_executor`: runs `call` on a new thread (the one place this loop starts a
 /// thread), which wakes the awaiting task when the call returns.
-pub async fn spawn_blocking(call: impl FnOnce() + Send + 'static) {
+pub async fn spawn_blocking<F: FnOnce() + Send + 'static>(call: F) {
     let done = Arc::new(AtomicBool::new(false));
     let mut call = Some(call);
     std::future::poll_fn(|cx| {
-        if done.load(atomic::Ordering::Acquire) {
-            return Poll::Ready(());
-        }
-        if let Some(call) = call.take() {
-            let (done, waker) = (Arc::clone(&done), cx.waker().clone());
-            with_loop(|running| running.narrator.say(Event::Offload(running.current.get())));
-            thread::spawn(move || {
+        let Some(call) = call.take() else {
+            return match done.load(atomic::Ordering::Acquire) {
+                true => Poll::Ready(()),
+                false => Poll::Pending,
+            };
+        };
+        with_loop(|running| running.narrator.say(Event::Offload(running.current.get())));
+        let (done, waker) = (Arc::clone(&done), cx.waker().clone());
+        // The call travels by channel, so it is still ours if no thread can be had.
+        let (give, take) = mpsc::channel::<F>();
+        let thread = thread::Builder::new().spawn(move || {
+            take.recv().into_iter().for_each(|call| call());
+            done.store(true, atomic::Ordering::Release);
+            waker.wake();
+        });
+        match thread {
+            Ok(_) => give.send(call).map_or(Poll::Ready(()), |()| Poll::Pending),
+            // No thread to be had: the call blocks the loop, as --blocking does.
+            Err(_) => {
                 call();
-                done.store(true, atomic::Ordering::Release);
-                waker.wake();
-            });
+                Poll::Ready(())
+            }
         }
-        Poll::Pending
     })
     .await;
 }
