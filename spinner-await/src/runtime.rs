@@ -42,24 +42,21 @@ impl Choice {
     /// The runtime chosen. `message` is for --by-hand, whose spin is built here. Exits with a
     /// usage error (2) when --explain or --by-hand is asked of tokio or async-std.
     pub fn runtime(&self, message: &str) -> Runtime {
-        let only_mini = match (self.explain, self.by_hand) {
+        let needs_mini = match (self.explain, self.by_hand) {
             (true, _) => {
-                "--explain needs --runtime mini: only the hand-made loop can show its steps"
+                Some("--explain needs --runtime mini: only the hand-made loop can show its steps")
             }
-            (false, true) => "--by-hand needs --runtime mini: the hand-made loop runs it",
-            (false, false) => "",
+            (false, true) => Some("--by-hand needs --runtime mini: the hand-made loop runs it"),
+            (false, false) => None,
         };
-        match self.runtime {
-            Library::Tokio | Library::AsyncStd if !only_mini.is_empty() => {
-                Error::<DefaultFormatter>::raw(
-                    ErrorKind::ArgumentConflict,
-                    format!("{only_mini}\n"),
-                )
-                .exit()
+        match (self.runtime, needs_mini) {
+            (Library::Tokio | Library::AsyncStd, Some(why)) => {
+                Error::<DefaultFormatter>::raw(ErrorKind::ArgumentConflict, format!("{why}\n"))
+                    .exit()
             }
-            Library::Tokio => Runtime::Tokio,
-            Library::AsyncStd => Runtime::AsyncStd,
-            Library::Mini => Runtime::Mini {
+            (Library::Tokio, None) => Runtime::Tokio,
+            (Library::AsyncStd, None) => Runtime::AsyncStd,
+            (Library::Mini, _) => Runtime::Mini {
                 explain: self.explain,
                 // Leaked so Runtime stays Copy: one short string, once per run.
                 by_hand: self.by_hand.then(|| &*message.to_string().leak()),

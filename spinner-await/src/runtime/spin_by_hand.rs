@@ -15,22 +15,26 @@ use crossterm::style::Print;
 use super::Runtime;
 use crate::{FRAME, FRAMES, StatusLine};
 
-/// `spin(rt, msg)`: each variant holds the locals alive at one point of the body.
+/// `spin(rt, msg)`: each variant holds what is alive at one point of the body.
 pub enum Spin {
     /// Built, never polled: the arguments, and none of the body has run (futures are lazy).
     Start { rt: Runtime, msg: String },
-    /// Parked at `rt.sleep(FRAME).await`, inside the `for` loop: the locals still needed after
-    /// it, and the future it awaits. The compiler stores that future inline; we box it, to
-    /// keep the `unsafe` of pinning out of this file.
-    Sleeping {
-        rt: Runtime,
-        msg: String,
-        status: StatusLine,
-        frames: Cycle<Chars<'static>>,
-        sleep: Pin<Box<dyn Future<Output = ()> + Send>>,
-    },
+    /// Parked at `rt.sleep(FRAME).await`, inside the `for` loop: the locals the rest of the
+    /// body needs, and the future it awaits. The compiler stores that future inline; we box it,
+    /// to keep the `unsafe` of pinning out of this file.
+    Sleeping(Locals, Pin<Box<dyn Future<Output = ()> + Send>>),
     /// Returned. The compiler's version panics if polled again, and so does ours.
     Done,
+}
+
+/// The locals of `spin` that live across its `.await`.
+pub struct Locals {
+    rt: Runtime,
+    msg: String,
+    /// Cancelling drops it with the rest, and its Drop clears the line.
+    _status: StatusLine,
+    /// The `for` loop's iterator: where it has got to in `FRAMES.chars().cycle()`.
+    frames: Cycle<Chars<'static>>,
 }
 
 impl Spin {
@@ -51,52 +55,37 @@ impl Future for Spin {
                 if !io::stdout().is_terminal() {
                     return Poll::Ready(());
                 }
-                let status = StatusLine::start();
+                let _status = StatusLine::start();
                 let frames = FRAMES.chars().cycle();
-                *self = draw_then_sleep(rt, msg, status, frames);
+                *self = Locals {
+                    rt,
+                    msg,
+                    _status,
+                    frames,
+                }
+                .draw_then_sleep();
             }
-            Spin::Sleeping {
-                rt,
-                msg,
-                status,
-                frames,
-                mut sleep,
-            } => {
+            Spin::Sleeping(locals, mut sleep) => {
                 if sleep.as_mut().poll(cx).is_pending() {
-                    *self = Spin::Sleeping {
-                        rt,
-                        msg,
-                        status,
-                        frames,
-                        sleep,
-                    };
+                    *self = Spin::Sleeping(locals, sleep);
                     return Poll::Pending;
                 }
                 // The sleep is over: the `for` loop goes round again.
-                *self = draw_then_sleep(rt, msg, status, frames);
+                *self = locals.draw_then_sleep();
             }
             Spin::Done => panic!("`async fn` resumed after completion"),
         }
-        // A new sleep was made: poll it once, as `.await` does, which sets its timer.
+        // A new sleep was made: poll it at once, as `.await` does, which sets its timer.
         self.poll(cx)
     }
 }
 
-/// One turn of the `for` loop, up to the `.await`: draw the next frame, make the sleep.
-fn draw_then_sleep(
-    rt: Runtime,
-    msg: String,
-    status: StatusLine,
-    mut frames: Cycle<Chars<'static>>,
-) -> Spin {
-    let ch = frames.next().expect("a cycle never ends");
-    let _ = execute!(io::stdout(), Print(format!("\r{ch} {msg}")));
-    let sleep = Box::pin(rt.sleep(FRAME));
-    Spin::Sleeping {
-        rt,
-        msg,
-        status,
-        frames,
-        sleep,
+impl Locals {
+    /// One turn of the `for` loop, up to its `.await`: draw the next frame, make the sleep.
+    fn draw_then_sleep(mut self) -> Spin {
+        let ch = self.frames.next().expect("a cycle never ends");
+        let _ = execute!(io::stdout(), Print(format!("\r{ch} {}", self.msg)));
+        let sleep = Box::pin(self.rt.sleep(FRAME));
+        Spin::Sleeping(self, sleep)
     }
 }
