@@ -1,6 +1,7 @@
 //! The plumbing behind `spinner-await`'s lesson: which runtime polls the futures, how
 //! `slow_function` waits, and a handle to the spinner task. `main.rs` only calls
-//! `rt.block_on`, `rt.spawn`, `rt.sleep`, `rt.spawn_blocking` and `task.cancel()`.
+//! `args.how.runtime(..)`, `rt.block_on`, `rt.spawn`, `rt.sleep`, `rt.spawn_blocking`,
+//! `mode.announce(..)` and `task.cancel()`.
 //!
 //! Under it: `mini`, the event loop by hand; `explain`, its narration; `spin_by_hand`, the state
 //! machine that `async fn spin` compiles into.
