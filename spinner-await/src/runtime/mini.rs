@@ -3,12 +3,12 @@
 //! `sleep` and `spawn_blocking`. It starts no thread, except for `spawn_blocking`.
 
 use std::cell::{Cell, RefCell};
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::atomic::{self, AtomicBool};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, mpsc};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
@@ -45,31 +45,6 @@ impl Wake for TaskWaker {
     }
 }
 
-/// A deadline, and whom to wake then: what asyncio's `loop.call_later` stores.
-struct Timer {
-    at: Instant,
-    task: TaskId,
-    waker: Waker,
-}
-
-/// Ordered by deadline, reversed: the heap's top is the earliest.
-impl Ord for Timer {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.at.cmp(&self.at)
-    }
-}
-impl PartialOrd for Timer {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl PartialEq for Timer {
-    fn eq(&self, other: &Self) -> bool {
-        self.at == other.at
-    }
-}
-impl Eq for Timer {}
-
 /// A spawned task: its name (for `--explain`) and its future, boxed so all fit in one map.
 struct Task {
     name: &'static str,
@@ -80,7 +55,10 @@ struct Task {
 struct Loop {
     shared: Arc<Shared>,
     tasks: RefCell<HashMap<TaskId, Task>>,
-    timers: RefCell<BinaryHeap<Timer>>,
+    /// Deadlines, earliest on top, and the task each wakes: what asyncio's `call_later` keeps.
+    timers: RefCell<BinaryHeap<Reverse<(Instant, TaskId)>>>,
+    /// The waker each sleeping task gave its timers (any of a task's wakers wakes the task).
+    wakers: RefCell<HashMap<TaskId, Waker>>,
     /// The task being polled: whose timer a `sleep` sets.
     current: Cell<TaskId>,
     next_id: Cell<TaskId>,
@@ -105,6 +83,7 @@ pub fn block_on<F: Future + 'static>(future: F, explain: bool) -> F::Output {
         shared: Arc::new(Shared { ready, thread }),
         tasks: RefCell::default(),
         timers: RefCell::default(),
+        wakers: RefCell::default(),
         current: Cell::new(0),
         next_id: Cell::new(0),
         narrator: Narrator::new(explain),
@@ -161,6 +140,8 @@ impl Loop {
         });
         if poll.is_pending() {
             self.tasks.borrow_mut().insert(id, task);
+        } else {
+            self.wakers.borrow_mut().remove(&id);
         }
         poll.is_ready()
     }
@@ -170,12 +151,15 @@ impl Loop {
     fn fire_timers_or_park(&self) {
         let now = Instant::now();
         let mut timers = self.timers.borrow_mut();
-        while timers.peek().is_some_and(|timer| timer.at <= now) {
-            let timer = timers.pop().expect("peeked");
-            self.narrator.say(Event::Fire(timer.task, timer.at));
-            timer.waker.wake();
+        while let Some(&Reverse((at, task))) = timers.peek().filter(|Reverse((at, _))| *at <= now) {
+            timers.pop();
+            // None if the task has ended, or was cancelled, since it set the timer.
+            if let Some(waker) = self.wakers.borrow().get(&task) {
+                self.narrator.say(Event::Fire(task, at));
+                waker.wake_by_ref();
+            }
         }
-        let next = timers.peek().map(|timer| timer.at);
+        let next = timers.peek().map(|Reverse((at, _))| *at);
         drop(timers);
         if self.shared.ready().is_empty() {
             self.narrator.say(Event::Park(next));
@@ -216,7 +200,7 @@ impl JoinHandle {
         let id = self.task;
         with_loop(|running| {
             let task = running.tasks.borrow_mut().remove(&id);
-            running.timers.borrow_mut().retain(|timer| timer.task != id);
+            running.wakers.borrow_mut().remove(&id);
             if let Some(task) = task {
                 running.narrator.say(Event::Cancel(id, task.name));
             }
@@ -262,7 +246,8 @@ impl Future for Sleep {
         with_loop(|running| {
             let task = running.current.get();
             running.narrator.say(Event::Timer(task, period, at));
-            running.timers.borrow_mut().push(Timer { at, task, waker });
+            running.timers.borrow_mut().push(Reverse((at, task)));
+            running.wakers.borrow_mut().insert(task, waker);
         });
         Poll::Pending
     }
@@ -271,32 +256,25 @@ impl Future for Sleep {
 /// asyncio's `run_in_executor`: runs `call` on a new thread (the one place this loop starts a
 /// thread), which wakes the awaiting task when the call returns.
 pub async fn spawn_blocking<F: FnOnce() + Send + 'static>(call: F) {
+    let waker = std::future::poll_fn(|cx| Poll::Ready(cx.waker().clone())).await;
+    with_loop(|running| running.narrator.say(Event::Offload(running.current.get())));
     let done = Arc::new(AtomicBool::new(false));
-    let mut call = Some(call);
-    std::future::poll_fn(|cx| {
-        let Some(call) = call.take() else {
-            return match done.load(atomic::Ordering::Acquire) {
-                true => Poll::Ready(()),
-                false => Poll::Pending,
-            };
-        };
-        with_loop(|running| running.narrator.say(Event::Offload(running.current.get())));
-        let (done, waker) = (Arc::clone(&done), cx.waker().clone());
-        // The call travels by channel, so it is still ours if no thread can be had.
-        let (give, take) = mpsc::channel::<F>();
-        let thread = thread::Builder::new().spawn(move || {
-            take.recv().into_iter().for_each(|call| call());
-            done.store(true, atomic::Ordering::Release);
-            waker.wake();
-        });
-        match thread {
-            Ok(_) => give.send(call).map_or(Poll::Ready(()), |()| Poll::Pending),
-            // No thread to be had: the call blocks the loop, as --blocking does.
-            Err(_) => {
-                call();
-                Poll::Ready(())
-            }
-        }
+    let flag = Arc::clone(&done);
+    // The call travels by channel, so it is still ours if no thread can be had.
+    let (give, take) = mpsc::channel::<F>();
+    let thread = thread::Builder::new().spawn(move || {
+        take.recv().into_iter().for_each(|call| call());
+        flag.store(true, Ordering::Release);
+        waker.wake();
+    });
+    match thread {
+        Ok(_) => give.send(call).unwrap_or(()),
+        // No thread to be had: the call blocks the loop, as --blocking does.
+        Err(_) => return call(),
+    }
+    std::future::poll_fn(|_| match done.load(Ordering::Acquire) {
+        true => Poll::Ready(()),
+        false => Poll::Pending,
     })
     .await;
 }
