@@ -158,7 +158,7 @@ impl Runtime {
                 by_hand: Some(msg), ..
             } => {
                 drop(future);
-                Task::Mini(mini::spawn(spin_by_hand::Spin::new(self, msg.to_string())))
+                Task::Mini(mini::spawn(spin_by_hand::Spin::new(msg.to_string())))
             }
         }
     }

@@ -1,5 +1,6 @@
 //! `async fn spin` (in main.rs) as the compiler sees it: an enum with a state per `.await`,
-//! and a `poll` that runs the body from one `.await` to the next. `--by-hand` runs it on mini.
+//! and a `poll` that runs the body from one `.await` to the next. `--by-hand` runs it on mini,
+//! so its `rt.sleep(FRAME)` is mini's `sleep(FRAME)`.
 
 use std::future::Future;
 use std::io::{self, IsTerminal};
@@ -12,24 +13,25 @@ use std::task::{Context, Poll};
 use crossterm::execute;
 use crossterm::style::Print;
 
-use super::Runtime;
+use super::mini::{Sleep, sleep};
 use crate::{FRAME, FRAMES, StatusLine};
 
 /// `spin(rt, msg)`: each variant holds what is alive at one point of the body.
 pub enum Spin {
-    /// Built, never polled: the arguments, and none of the body has run (futures are lazy).
-    Start { rt: Runtime, msg: String },
+    /// Built, never polled: the arguments (`rt` is mini, so none to keep), and none of the
+    /// body has run (futures are lazy).
+    Start { msg: String },
     /// Parked at `rt.sleep(FRAME).await`, inside the `for` loop: the locals the rest of the
-    /// body needs, and the future it awaits. The compiler stores that future inline; we box it,
-    /// to keep the `unsafe` of pinning out of this file.
-    Sleeping(Locals, Pin<Box<dyn Future<Output = ()> + Send>>),
+    /// body needs, and the future it awaits, stored inline as the compiler does. (mini's
+    /// `Sleep` is `Unpin`, so moving it between polls is allowed; a future that is not would
+    /// need `unsafe` pinning code here, which the compiler writes for `async fn`.)
+    Sleeping(Locals, Sleep),
     /// Returned. The compiler's version panics if polled again, and so does ours.
     Done,
 }
 
 /// The locals of `spin` that live across its `.await`.
 pub struct Locals {
-    rt: Runtime,
     msg: String,
     /// Cancelling drops it with the rest, and its Drop clears the line.
     _status: StatusLine,
@@ -38,8 +40,8 @@ pub struct Locals {
 }
 
 impl Spin {
-    pub fn new(rt: Runtime, msg: String) -> Spin {
-        Spin::Start { rt, msg }
+    pub fn new(msg: String) -> Spin {
+        Spin::Start { msg }
     }
 }
 
@@ -51,14 +53,13 @@ impl Future for Spin {
         // Each arm takes the state by value, and puts back the next one.
         match mem::replace(&mut *self, Spin::Done) {
             // The body's first lines, up to the first `.await`.
-            Spin::Start { rt, msg } => {
+            Spin::Start { msg } => {
                 if !io::stdout().is_terminal() {
                     return Poll::Ready(());
                 }
                 let _status = StatusLine::start();
                 let frames = FRAMES.chars().cycle();
                 *self = Locals {
-                    rt,
                     msg,
                     _status,
                     frames,
@@ -66,7 +67,7 @@ impl Future for Spin {
                 .draw_then_sleep();
             }
             Spin::Sleeping(locals, mut sleep) => {
-                if sleep.as_mut().poll(cx).is_pending() {
+                if Pin::new(&mut sleep).poll(cx).is_pending() {
                     *self = Spin::Sleeping(locals, sleep);
                     return Poll::Pending;
                 }
@@ -85,7 +86,6 @@ impl Locals {
     fn draw_then_sleep(mut self) -> Spin {
         let ch = self.frames.next().expect("a cycle never ends");
         let _ = execute!(io::stdout(), Print(format!("\r{ch} {}", self.msg)));
-        let sleep = Box::pin(self.rt.sleep(FRAME));
-        Spin::Sleeping(self, sleep)
+        Spin::Sleeping(self, sleep(FRAME))
     }
 }
