@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+pub mod platform;
 pub mod spinner;
 
 pub const HIDE_CURSOR: &str = "\x1b[?25l";

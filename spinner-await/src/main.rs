@@ -1,6 +1,6 @@
 //! spinner-await: a port of Fluent Python's `spinner_await.py`.
 //!
-//! An async task animates `|/-\` until the supervisor cancels it, on tokio or async-std.
+//! An async task animates `|/-\` until the supervisor cancels it, on tokio, async-std or mini.
 
 use std::io::{self, IsTerminal, Write};
 use std::thread;
@@ -12,7 +12,7 @@ use crossterm::execute;
 use crossterm::style::Print;
 use crossterm::terminal::{Clear, ClearType};
 
-mod runtime; // the plumbing: tokio or async-std, and how slow_function waits
+mod runtime; // the plumbing: tokio, async-std or mini (by hand), and how slow_function waits
 use runtime::{Mode, Runtime};
 
 /// The spinner's frames, drawn in turn forever.
@@ -70,7 +70,7 @@ async fn supervisor(rt: Runtime, args: Args) -> anyhow::Result<u64> {
     let spinner = rt.spawn(spin(rt, args.message));
     // Printed before the spinner's first frame: the task waits for our next `.await`.
     writeln!(io::stdout(), "spinner object: {spinner:?}")?;
-    mode.explain(args.seconds); // --blocking, --offload: what the class will see, and why
+    mode.announce(rt, args.seconds).await; // --blocking, --offload: what the class will see, why
     let result = slow.await;
     spinner.cancel().await;
     Ok(result)
@@ -79,7 +79,7 @@ async fn supervisor(rt: Runtime, args: Args) -> anyhow::Result<u64> {
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     restore_terminal_on_ctrl_c()?;
-    let rt = args.how.runtime;
+    let rt = args.how.runtime(&args.message); // the message is for --by-hand's spin
     // `supervisor(...)` only builds a future; the runtime we chose polls it to the end.
     let result = rt.block_on(supervisor(rt, args))?;
     // writeln! rather than println!, which panics if stdout is closed (`| head -1`).

@@ -1,6 +1,14 @@
 //! The plumbing behind `spinner-await`'s lesson: which runtime polls the futures, how
 //! `slow_function` waits, and a handle to the spinner task. `main.rs` only calls
-//! `rt.block_on`, `rt.spawn`, `rt.sleep`, `rt.spawn_blocking` and `task.cancel()`.
+//! `args.how.runtime(..)`, `rt.block_on`, `rt.spawn`, `rt.sleep`, `rt.spawn_blocking`,
+//! `mode.announce(..)` and `task.cancel()`.
+//!
+//! Under it: `mini`, the event loop by hand; `explain`, its narration; `spin_by_hand`, the state
+//! machine that `async fn spin` compiles into.
+
+mod explain;
+mod mini;
+mod spin_by_hand;
 
 use std::fmt;
 use std::future::Future;
@@ -8,22 +16,55 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use clap::ValueEnum;
+use clap::error::{DefaultFormatter, Error, ErrorKind};
 
 /// The command-line options that choose the runtime and how slow_function waits.
 #[derive(clap::Args)]
 pub struct Choice {
-    /// Which library polls the futures.
-    #[arg(long, value_enum, default_value_t = Runtime::Tokio)]
-    pub runtime: Runtime,
+    /// Which library polls the futures: mini is the event loop by hand, in this crate.
+    #[arg(long, value_enum, default_value_t = Library::Tokio)]
+    runtime: Library,
     /// Make slow_function block its thread instead of awaiting: the spinner freezes.
     #[arg(long)]
     blocking: bool,
     /// With --blocking: run the blocking call on another thread and await it.
     #[arg(long, requires = "blocking")]
     offload: bool,
+    /// With --runtime mini: print each step of the event loop, one line each, with its time.
+    #[arg(long)]
+    explain: bool,
+    /// With --runtime mini: spawn the hand-written state machine of spin_by_hand.rs in place of
+    /// `async fn spin`.
+    #[arg(long)]
+    by_hand: bool,
 }
 
 impl Choice {
+    /// The runtime chosen. `message` is for --by-hand, whose spin is built here. Exits with a
+    /// usage error (2) when --explain or --by-hand is asked of tokio or async-std.
+    pub fn runtime(&self, message: &str) -> Runtime {
+        let needs_mini = match (self.explain, self.by_hand) {
+            (true, _) => {
+                Some("--explain needs --runtime mini: only the hand-made loop can show its steps")
+            }
+            (false, true) => Some("--by-hand needs --runtime mini: the hand-made loop runs it"),
+            (false, false) => None,
+        };
+        match (self.runtime, needs_mini) {
+            (Library::Tokio | Library::AsyncStd, Some(why)) => {
+                Error::<DefaultFormatter>::raw(ErrorKind::ArgumentConflict, format!("{why}\n"))
+                    .exit()
+            }
+            (Library::Tokio, None) => Runtime::Tokio,
+            (Library::AsyncStd, None) => Runtime::AsyncStd,
+            (Library::Mini, _) => Runtime::Mini {
+                explain: self.explain,
+                // Leaked so Runtime stays Copy: one short string, once per run.
+                by_hand: self.by_hand.then(|| &*message.to_string().leak()),
+            },
+        }
+    }
+
     pub fn mode(&self) -> Mode {
         match (self.blocking, self.offload) {
             (false, _) => Mode::Await,
@@ -42,9 +83,10 @@ pub enum Mode {
 }
 
 impl Mode {
-    /// One line on stderr telling the class what it is about to see, and why. Stdout keeps the
-    /// book's two lines.
-    pub fn explain(self, seconds: Duration) {
+    /// One line on stderr telling the class what it is about to see, and why (stdout keeps the
+    /// book's two lines). Before --blocking freezes the thread, yields to the runtime once, so
+    /// the spinner draws its first frame and the class sees it stop.
+    pub async fn announce(self, rt: Runtime, seconds: Duration) {
         let s = seconds.as_secs_f64();
         let line = match self {
             Mode::Await => return,
@@ -58,26 +100,47 @@ impl Mode {
             }
         };
         let _ = writeln!(io::stderr(), "{line}");
+        if let Mode::Blocking = self {
+            rt.yield_now().await;
+        }
     }
 }
 
-/// The two runtimes. Both poll our tasks on the current thread, like
-/// asyncio's event loop, so a blocking call freezes the spinner on either.
+/// The names `--runtime` takes.
 #[derive(Clone, Copy, ValueEnum)]
+enum Library {
+    Tokio,
+    AsyncStd,
+    Mini,
+}
+
+/// The three runtimes. All poll our tasks on the current thread, like
+/// asyncio's event loop, so a blocking call freezes the spinner on each.
+#[derive(Clone, Copy)]
 pub enum Runtime {
     Tokio,
     AsyncStd,
+    /// The loop by hand; with `--explain`, telling its steps; with `--by-hand`, the message of
+    /// the hand-written spin.
+    Mini {
+        explain: bool,
+        by_hand: Option<&'static str>,
+    },
 }
 
 impl Runtime {
     /// Runs `future` to the end on this thread, polling spawned tasks meanwhile.
-    pub fn block_on<T>(self, future: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    pub fn block_on<T>(
+        self,
+        future: impl Future<Output = anyhow::Result<T>> + 'static,
+    ) -> anyhow::Result<T> {
         match self {
             Runtime::Tokio => tokio::runtime::Builder::new_current_thread()
                 .enable_time()
                 .build()?
                 .block_on(future),
             Runtime::AsyncStd => async_std::task::block_on(future),
+            Runtime::Mini { explain, .. } => mini::block_on(future, explain),
         }
     }
 
@@ -88,6 +151,15 @@ impl Runtime {
             Runtime::Tokio => Task::Tokio(tokio::spawn(future)),
             // `async_std::task::spawn` would hand it to a pool of worker threads.
             Runtime::AsyncStd => Task::AsyncStd(async_std::task::spawn_local(future)),
+            Runtime::Mini { by_hand: None, .. } => Task::Mini(mini::spawn(future)),
+            // The future that `async fn spin` built is dropped unpolled, having run nothing, and
+            // the hand-written state machine is spawned in its place. spin is our only task.
+            Runtime::Mini {
+                by_hand: Some(msg), ..
+            } => {
+                drop(future);
+                Task::Mini(mini::spawn(spin_by_hand::Spin::new(msg.to_string())))
+            }
         }
     }
 
@@ -96,6 +168,17 @@ impl Runtime {
         match self {
             Runtime::Tokio => tokio::time::sleep(period).await,
             Runtime::AsyncStd => async_std::task::sleep(period).await,
+            Runtime::Mini { .. } => mini::sleep(period).await,
+        }
+    }
+
+    /// Lets the runtime poll the other tasks once, then carries on.
+    async fn yield_now(self) {
+        match self {
+            Runtime::Tokio => tokio::task::yield_now().await,
+            Runtime::AsyncStd => async_std::task::yield_now().await,
+            // A timer due at once: the loop polls the other ready tasks before it fires.
+            Runtime::Mini { .. } => mini::sleep(Duration::ZERO).await,
         }
     }
 
@@ -105,6 +188,7 @@ impl Runtime {
             // Err only if `call` panicked, and sleeping does not.
             Runtime::Tokio => tokio::task::spawn_blocking(call).await.unwrap_or(()),
             Runtime::AsyncStd => async_std::task::spawn_blocking(call).await,
+            Runtime::Mini { .. } => mini::spawn_blocking(call).await,
         }
     }
 }
@@ -113,6 +197,7 @@ impl Runtime {
 pub enum Task {
     Tokio(tokio::task::JoinHandle<()>),
     AsyncStd(async_std::task::JoinHandle<()>),
+    Mini(mini::JoinHandle),
 }
 
 impl Task {
@@ -127,6 +212,7 @@ impl Task {
             Task::AsyncStd(handle) => {
                 handle.cancel().await;
             }
+            Task::Mini(handle) => handle.cancel(),
         }
     }
 }
@@ -136,6 +222,7 @@ impl fmt::Debug for Task {
         match self {
             Task::Tokio(handle) => handle.fmt(f),
             Task::AsyncStd(handle) => handle.task().fmt(f),
+            Task::Mini(handle) => handle.fmt(f),
         }
     }
 }

@@ -1,149 +1,118 @@
-//! Runs the spinner in a real pseudo-terminal, and with stdout piped.
+//! Runs the spinner in a real pseudo-terminal, and with stdout piped, on each runtime:
+//! pty-harness's spinner checks (which spinner-thread runs too), then what is async's own.
 
-use std::process::{Command, Stdio};
-
+use pty_harness::run_in_pty;
 use pty_harness::spinner::*;
-use pty_harness::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_spinner-await");
 
-/// Both runtimes must behave alike.
-const RUNTIMES: [&str; 2] = ["tokio", "async-std"];
+/// Every runtime must behave alike.
+const RUNTIMES: [&str; 3] = ["tokio", "async-std", "mini"];
+
+/// `args` on `rt`, with `--seconds`.
+fn on(rt: &str, seconds: &str, args: &[&'static str]) -> Vec<String> {
+    let mut all = vec![
+        "--runtime".into(),
+        rt.into(),
+        "--seconds".into(),
+        seconds.into(),
+    ];
+    all.extend(args.iter().map(|arg| arg.to_string()));
+    all
+}
+
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
 
 #[test]
 fn spins_in_a_terminal_then_clears_the_line_and_shows_the_cursor() {
     for rt in RUNTIMES {
-        let run = run_in_pty(BIN, &["--runtime", rt, "--seconds", "1"], None);
-        let out = &run.output;
-        assert_eq!(run.exit_code, 0, "{rt}: {out:?}");
-        assert!(out.contains("spinner object: "), "{rt}: {out:?}");
-        for ch in FRAMES.chars() {
-            assert!(
-                out.contains(&frame(ch, "thinking!")),
-                "{rt}: {ch} in {out:?}"
-            );
-        }
-        let first = out.find("\r| thinking!").unwrap();
-        assert!(out[..first].contains(HIDE_CURSOR), "{rt}: {out:?}");
-        assert!(out.find("spinner object").unwrap() < first, "{rt}: {out:?}");
-        // The cancelled task's drop guard cleared the line and showed the cursor.
-        let rest = &out[end_of_last_frame(out, "thinking!")..];
-        let clear = rest.find(CLEAR_LINE).expect("line cleared");
-        let show = rest.find(SHOW_CURSOR).expect("cursor shown");
-        let answer = rest.find("Answer: 42").expect("the answer");
-        assert!(clear < answer && show < answer, "{rt}: {rest:?}");
+        check_spins_then_restores(BIN, &strs(&on(rt, "1", &[])));
     }
+    check_spins_then_restores(BIN, &strs(&on("mini", "1", &["--by-hand"])));
 }
 
 #[test]
 fn spinner_object_is_the_task_handle() {
-    let run = run_in_pty(BIN, &["--runtime", "tokio", "--seconds", "0"], None);
-    assert!(
-        run.output.contains("spinner object: JoinHandle {"),
-        "{:?}",
-        run.output
-    );
-    let run = run_in_pty(BIN, &["--runtime", "async-std", "--seconds", "0"], None);
-    assert!(
-        run.output.contains("spinner object: Task {"),
-        "{:?}",
-        run.output
-    );
+    for (rt, object) in [
+        ("tokio", "JoinHandle {"),
+        ("async-std", "Task {"),
+        ("mini", "JoinHandle { task: 1 }"),
+    ] {
+        let run = run_in_pty(BIN, &strs(&on(rt, "0", &[])), None);
+        let line = format!("spinner object: {object}");
+        assert!(run.output.contains(&line), "{rt}: {:?}", run.output);
+    }
 }
 
 #[test]
 fn message_is_shown_next_to_the_spinner() {
-    let run = run_in_pty(BIN, &["--seconds", "0.5", "--message", "working"], None);
-    assert_eq!(run.exit_code, 0, "{:?}", run.output);
-    assert!(
-        count_frames(&run.output, "working") >= 1,
-        "{:?}",
-        run.output
-    );
-    assert!(!run.output.contains("thinking!"), "{:?}", run.output);
+    check_message_is_shown(BIN, &["--seconds", "0.5"]);
+    check_message_is_shown(BIN, &strs(&on("mini", "0.5", &["--by-hand"])));
 }
 
-/// The lesson of spinner_prime_async_broken.py: a blocking call inside a
-/// coroutine holds the only thread, so the spinner cannot draw; handing the
-/// call to a blocking-thread pool lets it spin again.
+/// The lesson of spinner_prime_async_broken.py: a blocking call inside a coroutine holds the
+/// only thread. The spinner draws its first frame, then nothing until the call returns;
+/// handing the call to another thread lets it spin again.
 #[test]
-fn blocking_freezes_the_spinner_and_offload_fixes_it() {
+fn blocking_freezes_the_spinner_after_a_frame_and_offload_fixes_it() {
     for rt in RUNTIMES {
-        let blocking = run_in_pty(
-            BIN,
-            &["--runtime", rt, "--seconds", "1", "--blocking"],
-            None,
-        );
-        let offload = run_in_pty(
-            BIN,
-            &["--runtime", rt, "--seconds", "1", "--blocking", "--offload"],
-            None,
-        );
+        let blocking = run_in_pty(BIN, &strs(&on(rt, "1", &["--blocking"])), None);
+        let offload = run_in_pty(BIN, &strs(&on(rt, "1", &["--blocking", "--offload"])), None);
         for run in [&blocking, &offload] {
             assert_eq!(run.exit_code, 0, "{rt}: {:?}", run.output);
             assert!(run.output.contains("Answer: 42"), "{rt}: {:?}", run.output);
         }
         // One line tells the class what it is about to see, before the freeze.
+        let says = "Spinner frozen for 1 s: thread::sleep holds the event loop's only thread.";
         assert!(
-            blocking.output.contains(
-                "Spinner frozen for 1 s: thread::sleep holds the event loop's only thread."
-            ),
+            blocking.output.contains(says),
             "{rt}: {:?}",
             blocking.output
         );
-        assert!(
-            offload.output.contains("Spinner keeps turning"),
-            "{rt}: {:?}",
-            offload.output
-        );
+        let says = "Spinner keeps turning";
+        assert!(offload.output.contains(says), "{rt}: {:?}", offload.output);
         let frozen = count_frames(&blocking.output, "thinking!");
         let spinning = count_frames(&offload.output, "thinking!");
-        assert!(frozen <= 1, "{rt}: {frozen} frames while blocked");
-        assert!(
-            spinning > frozen,
-            "{rt}: {spinning} frames with offload vs {frozen}"
+        assert_eq!(
+            frozen, 1,
+            "{rt}: one frame, then the freeze: {:?}",
+            blocking.output
         );
+        assert!(spinning > frozen, "{rt}: {spinning} frames with offload");
     }
 }
 
 #[test]
 fn ctrl_c_restores_the_cursor_and_exits_130() {
     for rt in RUNTIMES {
-        let run = run_in_pty(BIN, &["--runtime", rt, "--seconds", "30"], Some("\r| "));
-        let out = &run.output;
-        assert_eq!(run.exit_code, 130, "{rt}: {out:?}");
-        let rest = &out[end_of_last_frame(out, "thinking!")..];
-        assert!(rest.contains(SHOW_CURSOR), "{rt}: {rest:?}");
-        assert!(!out.contains("Answer"), "{rt}: {out:?}");
+        check_ctrl_c_restores_the_cursor(BIN, &strs(&on(rt, "30", &[])));
     }
 }
 
 #[test]
 fn piped_output_is_two_plain_lines() {
-    for args in [
-        &["--runtime", "tokio"][..],
-        &["--runtime", "async-std"],
-        &["--blocking"],
-        &["--blocking", "--offload"],
-        &["--runtime", "async-std", "--blocking", "--offload"],
+    for (args, object) in [
+        (on("tokio", "0.3", &[]), "JoinHandle {"),
+        (on("async-std", "0.3", &[]), "Task {"),
+        (on("mini", "0.3", &[]), "JoinHandle {"),
+        (on("mini", "0.3", &["--by-hand"]), "JoinHandle {"),
+        (on("tokio", "0.3", &["--blocking"]), "JoinHandle {"),
+        (
+            on("tokio", "0.3", &["--blocking", "--offload"]),
+            "JoinHandle {",
+        ),
+        (
+            on("async-std", "0.3", &["--blocking", "--offload"]),
+            "Task {",
+        ),
+        (
+            on("mini", "0.3", &["--blocking", "--offload"]),
+            "JoinHandle {",
+        ),
     ] {
-        let out = Command::new(BIN)
-            .args(["--seconds", "0.3"])
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run the spinner");
-        assert!(out.status.success(), "{args:?}");
-        let text = String::from_utf8(out.stdout).expect("UTF-8");
-        assert!(
-            !text.contains('\x1b') && !text.contains('\r'),
-            "{args:?}: {text:?}"
-        );
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 2, "{args:?}: {text:?}");
-        assert!(lines[0].starts_with("spinner object: "), "{text:?}");
-        assert_eq!(lines[1], "Answer: 42");
-        assert!(text.ends_with('\n'));
+        check_piped_output_is_two_plain_lines(BIN, &strs(&args), object);
     }
 }
 
@@ -155,8 +124,108 @@ fn bad_arguments_exit_2() {
         &["--runtime", "smol"],
         &["--offload"],
     ] {
-        let out = Command::new(BIN).args(args).output().expect("run");
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(out.stdout.is_empty(), "{args:?}");
+        check_usage_error(BIN, args);
     }
+}
+
+/// Only the hand-made loop can tell its steps, or run the hand-written spin: one line says so.
+#[test]
+fn explain_and_by_hand_are_usage_errors_on_tokio_and_async_std() {
+    for rt in ["tokio", "async-std"] {
+        let said = check_usage_error(BIN, &["--runtime", rt, "--explain"]);
+        assert_eq!(said.lines().count(), 1, "{rt}: {said:?}");
+        assert!(
+            said.contains("only the hand-made loop can show its steps"),
+            "{said:?}"
+        );
+        let said = check_usage_error(BIN, &["--runtime", rt, "--by-hand"]);
+        assert_eq!(said.lines().count(), 1, "{rt}: {said:?}");
+        assert!(said.contains("--runtime mini"), "{said:?}");
+    }
+    check_usage_error(BIN, &["--explain"]);
+}
+
+/// `--explain` reads as the talk's slides: the spawn, a timer set by sleep, Pending, a timer
+/// firing and a wake, the cancellation at an .await, then the answer.
+#[test]
+fn explain_tells_the_loop_steps_in_the_talks_order() {
+    for by_hand in [&[][..], &["--by-hand"]] {
+        let args = on("mini", "0.3", &[&["--explain"], by_hand].concat());
+        let run = run_in_pty(BIN, &strs(&args), None);
+        let out = &run.output;
+        assert_eq!(run.exit_code, 0, "{out:?}");
+        let mut at = 0;
+        for step in [
+            "spawn(",
+            "→ task 1",
+            "sleep(0.3 s) sets a timer for",
+            "→ Pending: task 0",
+            "poll task 1",
+            "sleep(0.1 s) sets a timer for",
+            "→ Pending: task 1",
+            "timer",
+            "is due",
+            "wakes task 1",
+            "poll task 1",
+            "cancel task 1",
+            "at an .await",
+            "→ Ready",
+            "Answer: 42",
+        ] {
+            let found = out[at..].find(step);
+            at += found.unwrap_or_else(|| panic!("{step:?} after {at} in {out:?}")) + step.len();
+        }
+    }
+}
+
+/// A longer run folds the rounds that repeat (a frame each) into one line with a count.
+#[test]
+fn explain_folds_repeated_rounds() {
+    let run = run_in_pty(
+        BIN,
+        &["--runtime", "mini", "--explain", "--seconds", "1"],
+        None,
+    );
+    let out = &run.output;
+    assert_eq!(run.exit_code, 0, "{out:?}");
+    assert!(out.contains("⋮ the same round again, ×"), "{out:?}");
+    let polls = out.matches("poll task 1 (spin)").count();
+    let frames = count_frames(out, "thinking!");
+    assert!(
+        polls < frames,
+        "{polls} polls of spin told for {frames} frames: {out:?}"
+    );
+}
+
+/// `spin` by hand, a state machine, draws what `async fn spin` draws: the frames in turn.
+#[test]
+fn by_hand_spin_draws_the_same_frames() {
+    for args in [&[][..], &["--by-hand"]] {
+        let run = run_in_pty(BIN, &strs(&on("mini", "1", args)), None);
+        let drawn = frames_drawn(&run.output, "thinking!");
+        let expected: String = FRAMES.chars().cycle().take(drawn.chars().count()).collect();
+        assert!(drawn.chars().count() >= 4, "{args:?}: {drawn:?}");
+        assert_eq!(drawn, expected, "{args:?}");
+    }
+    let run = run_in_pty(BIN, &["--runtime", "mini", "--explain", "--by-hand"], None);
+    assert!(
+        run.output.contains("poll task 1 (Spin)"),
+        "{:?}",
+        run.output
+    );
+}
+
+/// Offloading on mini: a thread runs the blocking call, and its wake reaches the sleeping loop.
+#[test]
+fn explain_tells_the_offload_thread_waking_the_loop() {
+    let args = on("mini", "0.3", &["--explain", "--blocking", "--offload"]);
+    let run = run_in_pty(BIN, &strs(&args), None);
+    let out = &run.output;
+    assert_eq!(run.exit_code, 0, "{out:?}");
+    let handed = out
+        .find("task 0 hands its blocking call to a new thread")
+        .expect(out);
+    let woke = out.find("another thread woke task 0").expect(out);
+    let answer = out.find("Answer: 42").expect(out);
+    assert!(handed < woke && woke < answer, "{out:?}");
 }
