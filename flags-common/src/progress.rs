@@ -13,6 +13,7 @@ mod narrow;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
+use crate::board::BoardState;
 use crate::board::live::{self, LiveBoard, Shared};
 use crate::board::{mm_ss, one_decimal};
 use crate::report::Status;
@@ -45,8 +46,9 @@ impl Progress {
         let view = if verbose || !std::io::stderr().is_terminal() {
             View::Hidden
         } else if board {
-            match live::fits() {
-                Ok(cols) => View::Board(LiveBoard::start(cc_list, cols)),
+            let board = BoardState::new(cc_list);
+            match live::fits(&board) {
+                Ok(cols) => View::Board(LiveBoard::start(board, cols)),
                 Err(msg) => {
                     crate::output::warn(&msg);
                     View::Bar(bar(cc_list.len()))

@@ -6,13 +6,15 @@ use crossterm::style::Color;
 use super::canvas::Canvas;
 use super::state::{BoardState, Cell};
 
-/// The character and colour of each state.
+/// The character and colour of each state. The characters carry the meaning; the colours are
+/// the terminal's normal ones (not its bright yellow and green), which read on light themes
+/// and dark ones alike.
 pub fn look(cell: Cell) -> (char, Option<Color>) {
     match cell {
         Cell::Blank => (' ', None),
         Cell::Queued => ('.', Some(Color::DarkGrey)),
-        Cell::InFlight => ('o', Some(Color::Yellow)),
-        Cell::Ok => ('#', Some(Color::Green)),
+        Cell::InFlight => ('o', Some(Color::DarkYellow)),
+        Cell::Ok => ('#', Some(Color::DarkGreen)),
         Cell::NotFound => ('-', Some(Color::Blue)),
         Cell::Error => ('X', Some(Color::Red)),
     }
@@ -26,25 +28,36 @@ const LEGEND: [(Cell, &str); 5] = [
     (Cell::Error, "error"),
 ];
 
-/// The row letters A..Z down the left, at `col`, the first one on line `top + 1`.
-pub fn row_letters(canvas: &mut Canvas, top: usize, col: usize) {
-    for (i, letter) in ('A'..='Z').enumerate() {
-        canvas.put(top + 1 + i, col, letter, None);
+/// The letters of `rows` (A is 0) down the left, at `col`, the first one on line `top + 1`.
+pub fn row_letters(canvas: &mut Canvas, rows: &[usize], top: usize, col: usize) {
+    for (n, &row) in rows.iter().enumerate() {
+        canvas.put(top + 1 + n, col, letter(row), None);
     }
 }
 
-/// The column letters on line `top`, and the 26 × 26 cells under them, from `col`, one cell
-/// every `pitch` columns.
-pub fn grid(canvas: &mut Canvas, board: &BoardState, top: usize, col: usize, pitch: usize) {
-    for (j, letter) in ('A'..='Z').enumerate() {
-        canvas.put(top, col + j * pitch, letter, None);
+/// The column letters on line `top`, and under them the 26 cells of each of `rows`, from
+/// `col`, one cell every `pitch` columns.
+pub fn grid(
+    canvas: &mut Canvas,
+    board: &BoardState,
+    rows: &[usize],
+    (top, col): (usize, usize),
+    pitch: usize,
+) {
+    for j in 0..26 {
+        canvas.put(top, col + j * pitch, letter(j), None);
     }
-    for i in 0..26 {
+    for (n, &row) in rows.iter().enumerate() {
         for j in 0..26 {
-            let (ch, color) = look(board.cell(i, j));
-            canvas.put(top + 1 + i, col + j * pitch, ch, color);
+            let (ch, color) = look(board.cell(row, j));
+            canvas.put(top + 1 + n, col + j * pitch, ch, color);
         }
     }
+}
+
+/// `A` for 0, `Z` for 25.
+fn letter(index: usize) -> char {
+    (b'A' + (index % 26) as u8) as char
 }
 
 /// `. queued  o in flight  # OK  - not found  X error`, each mark in its colour.

@@ -17,21 +17,30 @@ use super::grid;
 use super::state::BoardState;
 use crate::report::Status;
 
-/// The smallest terminal the board is drawn in: 80 columns, 32 lines.
-pub const MIN_SIZE: (u16, u16) = (80, 32);
-/// Column letters, 26 rows, two lines of status, the legend, a line for "Interrupted".
-const HEIGHT: usize = 31;
+/// The row letters, then 26 cells two columns apart, and a column to spare.
+const MIN_COLS: usize = 2 + 26 * 2 + 1;
 const TICK: Duration = Duration::from_millis(50);
 
-/// `Ok(columns)` when the terminal on stderr is large enough, else the one line that says why.
-pub fn fits() -> Result<u16, String> {
-    let (cols, rows) = crossterm::terminal::size().unwrap_or((0, 0));
-    let (min_cols, min_rows) = MIN_SIZE;
-    if cols >= min_cols && rows >= min_rows {
+/// Lines of a board of `rows` rows in a terminal `cols` wide: the column letters, the rows,
+/// the status line (two lines below 100 columns, where it wraps at a `·`), and the legend,
+/// which a note ("Interrupted...") replaces.
+pub(crate) fn height(rows: usize, cols: u16) -> usize {
+    let status = if cols >= 100 { 1 } else { 2 };
+    1 + rows + status + 1
+}
+
+/// `Ok(columns)` when the terminal on stderr holds the board of `board` (and a line for the
+/// cursor under it), else the one line that says why, short enough for an 80-column terminal.
+pub fn fits(board: &BoardState) -> Result<u16, String> {
+    let (cols, lines) = crossterm::terminal::size().unwrap_or((0, 0));
+    let rows = board.rows_in_use().len();
+    let needs = (MIN_COLS + 1, height(rows, cols) + 1);
+    if usize::from(cols) >= needs.0 && usize::from(lines) >= needs.1 {
         Ok(cols)
     } else {
         Err(format!(
-            "--board needs a terminal of at least {min_cols} × {min_rows}; this one is {cols} × {rows}: showing the progress bar instead."
+            "--board: {cols} × {lines} is too small for {rows} rows (needs {} × {}): a bar instead.",
+            needs.0, needs.1
         ))
     }
 }
@@ -39,6 +48,10 @@ pub fn fits() -> Result<u16, String> {
 /// What the downloads and the drawing thread share.
 pub(crate) struct Shared {
     board: Mutex<BoardState>,
+    /// The rows drawn: those with codes asked for.
+    rows: Vec<usize>,
+    /// Lines of the board, fixed for the run.
+    height: usize,
     note: Mutex<String>,
     stop: AtomicBool,
     /// Set before a forced exit: draw nothing more.
@@ -54,10 +67,12 @@ pub(crate) struct LiveBoard {
 }
 
 impl LiveBoard {
-    /// Start drawing the board of `cc_list` in a terminal `cols` wide.
-    pub(crate) fn start(cc_list: &[String], cols: u16) -> LiveBoard {
+    /// Start drawing `board` in a terminal `cols` wide.
+    pub(crate) fn start(board: BoardState, cols: u16) -> LiveBoard {
         let shared = Arc::new(Shared {
-            board: Mutex::new(BoardState::new(cc_list)),
+            rows: board.rows_in_use(),
+            height: height(board.rows_in_use().len(), cols),
+            board: Mutex::new(board),
             note: Mutex::new(String::new()),
             stop: AtomicBool::new(false),
             abandoned: AtomicBool::new(false),
@@ -127,15 +142,34 @@ impl Shared {
     /// The whole board as it is now.
     fn frame(&self, elapsed: Duration) -> Canvas {
         let board = self.board().clone();
-        let mut canvas = Canvas::new(HEIGHT, self.width);
-        grid::row_letters(&mut canvas, 0, 0);
-        grid::grid(&mut canvas, &board, 0, 2, 2);
-        grid::wrapped(&mut canvas, 27, 0, &board.status_line(elapsed));
-        grid::legend(&mut canvas, 29, 0);
+        let mut canvas = Canvas::new(self.height, self.width);
+        let rows = self.rows.len();
+        grid::row_letters(&mut canvas, &self.rows, 0, 0);
+        grid::grid(&mut canvas, &board, &self.rows, (0, 2), 2);
+        let status = board.status_line(elapsed);
+        match self.height - rows - 2 {
+            // One line for it: what does not fit there is cut, never wrapped over the legend.
+            1 => canvas.text(rows + 1, 0, &one_line(&status, self.width), None),
+            _ => grid::wrapped(&mut canvas, rows + 1, 0, &status),
+        }
         let note = self.note.lock().unwrap_or_else(PoisonError::into_inner);
-        canvas.text(30, 0, &note, None);
+        match note.is_empty() {
+            true => grid::legend(&mut canvas, self.height - 1, 0),
+            false => canvas.text(self.height - 1, 0, &note, None),
+        }
         canvas
     }
+}
+
+/// `status` within `width` characters: without its `(peak N)` when too long, then cut.
+fn one_line(status: &str, width: usize) -> String {
+    let mut line = status.to_string();
+    if line.chars().count() > width
+        && let (Some(from), Some(to)) = (line.find(" (peak "), line.find(") ·"))
+    {
+        line.replace_range(from..to + 1, "");
+    }
+    line.chars().take(width).collect()
 }
 
 /// The drawing thread: a first frame in full, then the changes every `TICK`, then the final

@@ -81,6 +81,13 @@ impl BoardState {
     }
 
     /// The cell of row `first` (0 = A) and column `second` (0 = A).
+    /// The rows (A is 0) with any code asked for: the only ones a board needs to draw.
+    pub fn rows_in_use(&self) -> Vec<usize> {
+        (0..26)
+            .filter(|&row| (0..26).any(|col| self.cell(row, col) != Cell::Blank))
+            .collect()
+    }
+
     pub fn cell(&self, first: usize, second: usize) -> Cell {
         self.cells[first * 26 + second]
     }

@@ -11,16 +11,21 @@ use super::tools::{path, run, server, tempdir};
 use crate::board::Cell;
 use crate::board::grid::look;
 
-/// The first full frame ends with the legend's last word; the final frame begins by going
-/// back up over the whole board (31 lines).
+/// The first full frame ends with the legend's last word.
 const END_OF_FIRST_FRAME: &str = " error";
-const FINAL_FRAME: &str = "\x1b[31F";
 
+/// The final frame begins by going back up over the whole board: as many lines as a board of
+/// `rows` rows has on a terminal `cols` wide.
+fn final_frame(rows: usize, cols: u16) -> String {
+    format!("\x1b[{}F", crate::board::live::height(rows, cols))
+}
+
+/// Every code, on a projector's 100 × 30: all 26 rows fit.
 pub fn board_final_frame_shows_the_counts(bin: &str) {
     let server = server(Profile::Local, 0.0, 0.0, 1);
     let dest = tempdir();
     let args = ["--board", "-e", "-m", "20"];
-    let run = on_terminal(bin, &args, server.base_url(), &dest, (40, 100)).finish();
+    let run = on_terminal(bin, &args, server.base_url(), &dest, (30, 100)).finish();
     assert_eq!(run.exit_code, 0, "{:?}", run.output);
     let status = last_status_line(&run.output);
     assert!(
@@ -29,19 +34,25 @@ pub fn board_final_frame_shows_the_counts(bin: &str) {
             && status.contains(" items/s · 00:"),
         "{status:?}"
     );
-    let report = &run.output[run.output.rfind(FINAL_FRAME).expect("a final frame")..];
+    let at = run.output.rfind(&final_frame(26, 100));
+    let report = &run.output[at.expect("a final frame")..];
     assert!(report.contains("194 flags downloaded."), "{report:?}");
 }
 
+/// One row of codes on an 80 × 24 terminal: only that row is drawn, and it fits.
 pub fn board_cells_change_state_during_a_run(bin: &str) {
     let server = server(Profile::Delay, 0.05, 0.0, 1);
     let dest = tempdir();
     let args = ["--board", "B", "-m", "2"];
-    let run = on_terminal(bin, &args, server.base_url(), &dest, (40, 100)).finish();
+    let run = on_terminal(bin, &args, server.base_url(), &dest, (24, 80)).finish();
     assert_eq!(run.exit_code, 0, "{:?}", run.output);
+    assert!(!run.output.contains("a bar instead"), "{:?}", run.output);
     // Between the first frame (all queued) and the final one, frames that changed cells.
     let first_end = run.output.find(END_OF_FIRST_FRAME).expect("a first frame");
-    let last_start = run.output.rfind(FINAL_FRAME).expect("a final frame");
+    let last_start = run
+        .output
+        .rfind(&final_frame(1, 80))
+        .expect("a final frame");
     let between = &run.output[first_end..last_start];
     let in_flight = between.find(&mark(Cell::InFlight));
     let ok = between.rfind(&mark(Cell::Ok));
@@ -80,23 +91,26 @@ pub fn board_ctrl_c_leaves_the_terminal_clean_and_exits_130(bin: &str) {
     assert!(reset > coloured, "the colours are reset: {out:?}");
 }
 
+/// Every code on 80 × 24: 26 rows do not fit; one line that fits the width says so, and the
+/// bar is drawn instead.
 pub fn board_in_a_small_terminal_falls_back_to_the_bar(bin: &str) {
-    let server = server(Profile::Delay, 0.05, 0.0, 1);
+    let server = server(Profile::Delay, 0.01, 0.0, 1);
     let dest = tempdir();
-    let args = ["--board", "B", "-m", "2"];
+    let args = ["--board", "-e", "-m", "20"];
     let run = on_terminal(bin, &args, server.base_url(), &dest, (24, 80)).finish();
     let out = &run.output;
     assert_eq!(run.exit_code, 0, "{out:?}");
-    let says = "--board needs a terminal of at least 80 × 32; this one is 80 × 24: showing the progress bar instead.";
+    let says = "--board: 80 × 24 is too small for 26 rows (needs 56 × 31): a bar instead.";
     assert_eq!(out.matches(says).count(), 1, "{out:?}");
-    assert!(!out.contains(FINAL_FRAME) && !out.contains(HIDE_CURSOR));
-    assert!(out.contains("17 flags downloaded."));
+    assert!(says.chars().count() < 80);
+    assert!(!out.contains(HIDE_CURSOR), "{out:?}");
+    assert!(out.contains("194 flags downloaded."));
     // The bar: `| 3/26 [00:00<00:01, 9.5 items/s]`, times in mm:ss, at most one decimal.
     let at = out.rfind(" items/s]").expect("the progress bar");
     let bar = &out[out[..at].rfind('|').expect("the bar's end")..at];
     let (times, rate) = bar.split_once(", ").expect("times, then the rate");
     let left = times.contains("<00:") || times.contains("<--:--"); // before the first code ends
-    assert!(times.contains("/26 [00:0") && left, "{bar:?}");
+    assert!(times.contains("/676 [00:0") && left, "{bar:?}");
     assert!(
         rate.split('.')
             .nth(1)

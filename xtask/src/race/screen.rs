@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::execute;
+use flags_common::board::{BoardState, Cell, one_decimal};
 use flags_common::board::{Canvas, Painter, grid};
-use flags_common::board::{Cell, one_decimal};
 
 use super::racer::Racer;
 use crate::util::say;
@@ -45,13 +45,7 @@ pub struct Screen {
 
 impl Screen {
     pub fn new(headline: &str, codes: &[String]) -> anyhow::Result<Screen> {
-        let mut rows: Vec<usize> = codes
-            .iter()
-            .filter_map(|cc| cc.bytes().next())
-            .filter(u8::is_ascii_uppercase)
-            .map(|b| (b - b'A') as usize)
-            .collect();
-        rows.dedup();
+        let rows = BoardState::new(codes).rows_in_use();
         let (cols, lines) = crossterm::terminal::size().unwrap_or((0, 0));
         let size = ((cols as usize).saturating_sub(1), lines as usize);
         let view = if !io::stdout().is_terminal() || size.0 < 20 || size.1 < 4 {
