@@ -238,3 +238,29 @@ pub fn a_bad_trace_makes_no_dest_and_a_run_that_never_starts_keeps_the_old_trace
         "a trace was made for a run that never started"
     );
 }
+
+/// Under `ulimit -n 128` with the built-in server, `-m 1000` is lowered with a note and every
+/// code is counted: no mass timeouts. The limit is set by `sh` (Unix only; elsewhere nothing
+/// to check).
+pub fn a_low_open_files_limit_lowers_m_with_a_note(bin: &str) {
+    if cfg!(not(unix)) {
+        return;
+    }
+    let dest = tempdir();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 128 && exec \"$0\" \"$@\"")
+        .arg(bin)
+        .args(["-e", "-m", "1000", "--timeout", "5", "--dest", path(&dest)])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run under sh");
+    let (stdout, stderr) = (stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("194 flags downloaded."), "{stdout}");
+    assert!(stdout.contains("482 not found."), "{stdout}");
+    // flags-seq runs one at a time: nothing to lower.
+    let lowered = stdout.contains("16 concurrent connections");
+    let noted = stderr.contains("note: the open-files limit is 128: 16 requests at once");
+    assert_eq!(lowered, noted, "{stdout}{stderr}");
+}

@@ -80,6 +80,7 @@ macro_rules! behaviour_tests {
             a_closed_or_full_stderr_never_stops_a_run,
             names_with_format_characters_show_what_they_are,
             a_bad_trace_makes_no_dest_and_a_run_that_never_starts_keeps_the_old_trace,
+            a_low_open_files_limit_lowers_m_with_a_note,
         );
     };
 }
