@@ -367,6 +367,8 @@ fn start_works_inside_a_tokio_runtime_and_reports_a_busy_port() {
     });
 }
 
+/// Unix: the links that lead out are made with `symlink`.
+#[cfg(unix)]
 #[test]
 fn root_mode_serves_files_byte_for_byte_and_nothing_outside() {
     let tmp = tempfile::tempdir().expect("tempdir");
