@@ -54,7 +54,7 @@ pub use config::{
 pub use faults::{Fault, FaultRates, PerFault};
 pub use flags::{Country, countries, country, flag_gif, metadata_json, warm_up};
 pub use limits::{ConnectionLimit, MIN_CONNECTIONS, RESERVED_FILES, connection_limit};
-pub use log::stderr_line;
+pub use log::{stderr_line, stderr_line_after_ctrl_c};
 pub use platform::raise_open_files;
 pub use server::{Ready, ServerHandle, listen, ready, serve, start};
 pub use stats::{DelayStats, FaultCounts, Settings, Stats};

@@ -14,6 +14,16 @@ pub fn stderr_line(line: &str) -> bool {
     writeln!(err, "{line}").and_then(|()| err.flush()).is_ok()
 }
 
+/// A line after Ctrl-C: on a terminal, first over the `^C` the terminal echoed, so that it
+/// reads `stopped`, not `^Cstopped`. Dropped, as `stderr_line`, when stderr is gone.
+pub fn stderr_line_after_ctrl_c(line: &str) -> bool {
+    use std::io::IsTerminal;
+    match std::io::stderr().is_terminal() {
+        true => stderr_line(&format!("\r\x1b[2K{line}")),
+        false => stderr_line(line),
+    }
+}
+
 /// The request log of one server: requests hand their lines to a thread that writes them.
 pub(crate) struct Log {
     /// None when no thread could be started: the lines are dropped.

@@ -12,7 +12,7 @@ use std::time::Duration;
 use clap::Parser;
 use flags_server::{
     Config, Fault, FaultRates, Profile, parse_delay, parse_error_rate, parse_faults, parse_timeout,
-    stderr_line,
+    stderr_line, stderr_line_after_ctrl_c,
 };
 
 /// What the first line of stdout says once the server listens.
@@ -208,7 +208,7 @@ async fn serve(config: Config, ready_line: ReadyLine) -> ExitCode {
     .await;
     match served {
         Ok(()) => {
-            stderr_line("stopped");
+            stderr_line_after_ctrl_c("stopped");
             ExitCode::SUCCESS
         }
         Err(e) => {

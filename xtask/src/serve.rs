@@ -68,6 +68,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let _ = rx.recv();
     // Dropping a handle stops its server and joins its thread.
     drop(servers);
-    warn("stopped");
+    flags_server::stderr_line_after_ctrl_c("stopped");
     Ok(ExitCode::SUCCESS)
 }
