@@ -4,34 +4,18 @@
 
 #![cfg(unix)] // ulimit, kill -INT, mkfifo
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{get, status};
 use flags_server::{Ready, countries};
 
 const BIN: &str = env!("CARGO_BIN_EXE_flags-server");
 /// Nothing here should take a tenth of this; it only keeps a broken build from hanging.
 const HANG_GUARD: Duration = Duration::from_secs(20);
-
-/// Sends one GET and reads the whole answer (the request asks for the close).
-fn get(host_port: &str, path: &str) -> std::io::Result<Vec<u8>> {
-    let mut s = TcpStream::connect(host_port)?;
-    s.set_read_timeout(Some(HANG_GUARD))?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut out = Vec::new();
-    s.read_to_end(&mut out)?;
-    Ok(out)
-}
-
-fn status(answer: &[u8]) -> Option<u16> {
-    let head = answer.strip_prefix(b"HTTP/1.1 ")?;
-    std::str::from_utf8(head.get(..3)?).ok()?.parse().ok()
-}
 
 /// The binary with `args` and this stderr; its first line of stdout.
 fn spawn(args: &[&str], stderr: Stdio) -> (Child, String) {

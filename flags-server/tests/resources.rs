@@ -8,7 +8,7 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::Binary;
+use common::{Binary, get, status};
 use flags_server::{Config, Profile, ServerHandle, Stats, start};
 
 /// A root with two small flags and, if `big` > 0, a sparse file of `big` bytes.
@@ -21,24 +21,6 @@ fn root_with(dir: &Path, big: u64) {
         let f = std::fs::File::create(dir.join("big.bin")).expect("create");
         f.set_len(big).expect("set_len");
     }
-}
-
-/// Sends one GET and reads the whole answer (the request asks for the close).
-fn get(host_port: &str, path: &str) -> std::io::Result<Vec<u8>> {
-    let mut s = TcpStream::connect(host_port)?;
-    s.set_read_timeout(Some(Duration::from_secs(30)))?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut out = Vec::new();
-    s.read_to_end(&mut out)?;
-    Ok(out)
-}
-
-fn status(answer: &[u8]) -> Option<u16> {
-    let head = answer.strip_prefix(b"HTTP/1.1 ")?;
-    std::str::from_utf8(head.get(..3)?).ok()?.parse().ok()
 }
 
 /// The status of `GET path`, retried until it is `want` (20 s at most); the last status seen.

@@ -2,7 +2,8 @@
 
 #![allow(dead_code)] // each test file uses a part of it
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -98,4 +99,24 @@ impl Drop for Binary {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Sends one GET and reads the whole answer (the request asks for the close); a guard of 30 s
+/// against a server that never answers, never a timing check.
+pub fn get(host_port: &str, path: &str) -> std::io::Result<Vec<u8>> {
+    let mut s = TcpStream::connect(host_port)?;
+    s.set_read_timeout(Some(Duration::from_secs(30)))?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// The status code of an HTTP/1.1 answer.
+pub fn status(answer: &[u8]) -> Option<u16> {
+    let head = answer.strip_prefix(b"HTTP/1.1 ")?;
+    std::str::from_utf8(head.get(..3)?).ok()?.parse().ok()
 }

@@ -193,13 +193,7 @@ where
         .x_labels(2 * groups + 1)
         .x_label_formatter(&x_label)
         .y_desc(panel.y_desc)
-        .y_label_formatter(&|y| {
-            if *y >= 1.0 {
-                format!("{y:.0}")
-            } else {
-                format!("{y}")
-            }
-        })
+        .y_label_formatter(&axis_number)
         .label_style(("sans-serif", TEXT))
         .axis_desc_style(("sans-serif", TEXT))
         .draw()
@@ -277,6 +271,15 @@ where
             .map_err(draw_err)?;
     }
     Ok(())
+}
+
+/// A number on a log axis: whole from 1 up, as it is below (0.1, 0.01).
+pub fn axis_number(y: &f64) -> String {
+    if *y >= 1.0 {
+        format!("{y:.0}")
+    } else {
+        format!("{y}")
+    }
 }
 
 /// A value written on its bar or point.

@@ -10,7 +10,7 @@ use flags_server::Profile;
 use crate::bench::downloader::{Downloader, Model};
 use crate::bench::options::{Settings, first_seen};
 use crate::bench::runs::Row;
-use crate::report::charts::{CAPTION, CUT, Panel, TEXT, colour, cut, draw_err, label};
+use crate::report::charts::{CAPTION, CUT, Panel, TEXT, axis_number, colour, cut, draw_err, label};
 
 const PANELS: [Panel; 3] = [
     Panel {
@@ -80,13 +80,7 @@ where
         .x_desc("-m (requests allowed in flight)")
         .y_desc(panel.y_desc)
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| {
-            if *y >= 1.0 {
-                format!("{y:.0}")
-            } else {
-                format!("{y}")
-            }
-        })
+        .y_label_formatter(&axis_number)
         .label_style(("sans-serif", TEXT))
         .axis_desc_style(("sans-serif", TEXT))
         .draw()
