@@ -52,7 +52,10 @@ mod tests {
     fn fit_breaks_between_words_within_the_width() {
         let text = "DELAY -e: ".to_string() + &"flags-tokio -m 1000 132 items/s, ".repeat(8);
         let fitted = fit(text.trim_end());
-        assert!(fitted.lines().all(|l| l.chars().count() <= LINE_WIDTH), "{fitted}");
+        assert!(
+            fitted.lines().all(|l| l.chars().count() <= LINE_WIDTH),
+            "{fitted}"
+        );
         assert_eq!(fitted.replace("\n  ", " "), text.trim_end());
         assert_eq!(fit("short line"), "short line");
     }
