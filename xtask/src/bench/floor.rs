@@ -56,7 +56,7 @@ pub struct Meter {
     /// Where the start-up runs and the file part write; removed on drop.
     scratch: PathBuf,
     /// The bodies of the 200s of the last request part.
-    bodies: Vec<(usize, Vec<u8>)>,
+    bodies: Bodies,
 }
 
 impl Meter {
@@ -167,6 +167,9 @@ fn start_up(bin: &Path, base_url: &str, scratch: &Path) -> anyhow::Result<f64> {
     Ok(median(tries))
 }
 
+/// The bodies of the 200s, each with the index of its path.
+type Bodies = Vec<(usize, Vec<u8>)>;
+
 /// One keep-alive connection with a request on its way, or idle.
 struct Connection {
     reader: BufReader<TcpStream>,
@@ -180,12 +183,12 @@ fn get_all(
     addr: SocketAddr,
     paths: &[String],
     connections: usize,
-) -> anyhow::Result<(f64, Vec<(usize, Vec<u8>)>)> {
+) -> anyhow::Result<(f64, Bodies)> {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let threads = cores.min(connections);
     let next = AtomicUsize::new(0);
     let started = Instant::now();
-    let results: Vec<anyhow::Result<Vec<(usize, Vec<u8>)>>> = std::thread::scope(|scope| {
+    let results: Vec<anyhow::Result<Bodies>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 // Connections dealt out as evenly as they go.
@@ -217,7 +220,7 @@ fn drive(
     paths: &[String],
     count: usize,
     next: &AtomicUsize,
-) -> anyhow::Result<Vec<(usize, Vec<u8>)>> {
+) -> anyhow::Result<Bodies> {
     let mut conns = Vec::with_capacity(count);
     for _ in 0..count {
         let stream =

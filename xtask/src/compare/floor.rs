@@ -2,6 +2,7 @@
 //! (`bench::floor`) and how far above it the row is; the lines that say what the floor is made of.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 use flags_server::Profile;
 
@@ -34,12 +35,11 @@ pub fn fill(rows: &mut [Row], bench: &Bench<'_>) -> anyhow::Result<Option<Vec<St
             continue;
         };
         let connections = row.concurrency.min(meter.gets()).max(1);
-        if !requests.contains_key(&connections) {
-            requests.insert(connections, meter.requests(connections)?);
+        if let Entry::Vacant(slot) = requests.entry(connections) {
+            slot.insert(meter.requests(connections)?);
         }
-        if !startup.contains_key(&implementation) {
-            let seconds = meter.start_up(bench.bins.downloader(implementation))?;
-            startup.insert(implementation, seconds);
+        if let Entry::Vacant(slot) = startup.entry(implementation) {
+            slot.insert(meter.start_up(bench.bins.downloader(implementation))?);
         }
         if aborted() {
             return Ok(None);
