@@ -13,11 +13,13 @@ use std::io;
 use std::process::ExitCode;
 
 use flags_common::{
-    Counter, FetchError, Job, ReadBodyAsync, interrupted, parse_country, redirect_policy, save_flag,
+    Counter, FetchAsync, FetchError, Job, ReadBodyAsync, Saved, interrupted, parse_country,
+    save_flag,
 };
 use futures::future::{self, FutureExt, TryFutureExt};
 use futures::stream::{self, StreamExt};
 use reqwest::Client;
+use reqwest::redirect::Policy;
 use tokio::task;
 
 /// The book's asyncio sizes: 5 requests in flight unless `-m` says otherwise, 1000 at most.
@@ -31,59 +33,61 @@ const MAX_CONCUR_REQ: usize = 1000;
 /// client), so it can outlive this call, as every future had to in those days.
 fn get_flag(
     client: &Client,
-    base_url: &str,
+    job: &Job,
     cc: &str,
 ) -> impl Future<Output = Result<Vec<u8>, FetchError>> + use<> {
-    let url = format!("{base_url}/{cc}/{cc}.gif", cc = cc.to_lowercase());
-    let resp = client.get(&url).send().map_err(FetchError::from);
+    let cc = cc.to_lowercase();
+    let url = format!("{}/{cc}/{cc}.gif", job.base_url);
+    let max_size = job.max_size;
+    // GET, following redirects by the project's one rule: at most 5, to http(s) only.
+    let resp = client.fetch(&url);
     // Only a 200 with at most --max-size bytes is Ok: the book's `raise_for_status()`, and more.
-    resp.and_then(|resp| resp.read_body())
+    resp.and_then(move |resp| resp.read_body(max_size))
 }
 
 /// GET one country's metadata.json and return the country's name (the book's flags3).
 fn get_country(
     client: &Client,
-    base_url: &str,
+    job: &Job,
     cc: &str,
 ) -> impl Future<Output = Result<String, FetchError>> + use<> {
-    let url = format!("{base_url}/{cc}/metadata.json", cc = cc.to_lowercase());
-    let resp = client.get(&url).send().map_err(FetchError::from);
+    let cc = cc.to_lowercase();
+    let url = format!("{}/{cc}/metadata.json", job.base_url);
+    let max_size = job.max_size;
+    let resp = client.fetch(&url);
     // `future::ready` wraps a plain value (parsing does not wait) as a future, for `and_then`.
-    resp.and_then(|resp| resp.read_body())
+    resp.and_then(move |resp| resp.read_body(max_size))
         .and_then(|json| future::ready(parse_country(&json)))
 }
 
 /// Fetch one flag and save it, in three stages: the name (metadata, with `--metadata`), then the
 /// flag, then the file. A failure at any stage skips the rest (`and_then` runs only on Ok) and
 /// reaches the caller, which counts it: a 404 as NOT_FOUND, anything else as ERROR.
-fn download_one(
+fn download_one<'j>(
     client: &Client,
     cc: &str,
-    job: &Job,
-) -> impl Future<Output = Result<(), FetchError>> + use<> {
+    job: &'j Job,
+) -> impl Future<Output = Result<Saved, FetchError>> + use<'j> {
     // Stage 1. Two different futures need one type: `Either`, left or right.
     let name = match job.metadata {
-        true => get_country(client, &job.base_url, cc).left_future(),
+        true => get_country(client, job, cc).left_future(),
         false => future::ok(cc.to_string()).right_future(),
     };
     // The callbacks below run after this function has returned, so they cannot borrow its
-    // arguments: each must own what it will use (`move`), cloned here. This is the talk's
-    // "callback hell": with await, one scope keeps every local to the end.
-    let (client, cc) = (client.clone(), cc.to_string());
-    let (base_url, dest) = (job.base_url.clone(), job.dest.clone());
+    // arguments: each must own what it will use (`move`), cloned here (`job` outlives the run:
+    // that borrow may stay, and `use<'j>` says so). This is the talk's "callback hell": with
+    // await, one scope keeps every local to the end.
+    let (client, cc, dest) = (client.clone(), cc.to_string(), job.dest.clone());
     name
         // Stage 2: the flag. Stage 1 hands on only its result, the name; so stage 3 can have
         // the name, stage 2 must carry it along with its own result, in a tuple.
-        .and_then(move |name| {
-            get_flag(&client, &base_url, &cc).map_ok(move |image| (cc, name, image))
-        })
+        .and_then(move |name| get_flag(&client, job, &cc).map_ok(move |image| (cc, name, image)))
         // Stage 3: the file. Writing blocks: run it on tokio's blocking threads (the book's
         // `loop.run_in_executor`) so this thread stays free to drive the other downloads.
+        // Where the flag went, and a note for -v when its name was taken, is the end result.
         .and_then(move |(cc, name, image)| {
-            task::spawn_blocking(move || save_flag(&image, &dest, &cc, &name)).map(|joined| {
-                joined.map_err(io::Error::other)??;
-                Ok(())
-            })
+            task::spawn_blocking(move || save_flag(&image, &dest, &cc, &name))
+                .map(|joined| Ok(joined.map_err(io::Error::other)??))
         })
 }
 
@@ -92,9 +96,9 @@ fn supervisor(job: &Job) -> impl Future<Output = Counter> {
     // request, body included, and starts when the request is sent.
     let client = Client::builder()
         .timeout(job.timeout)
-        .redirect(redirect_policy())
+        .redirect(Policy::none()) // fetch follows them, by the same rule as flags-seq's
         .build()
-        .expect("the TLS configuration could not be loaded");
+        .unwrap_or_else(|err| job.abort(&format!("cannot make the HTTP client: {err}")));
     // A stream of codes, turned into a stream of downloads, at most `concur_req` running at once
     // (no semaphore: `buffer_unordered` takes the next code only when a slot is free).
     stream::iter(&job.cc_list)
@@ -125,7 +129,7 @@ fn download_many(job: &Job) -> Counter {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("the operating system refused to start the runtime");
+        .unwrap_or_else(|err| job.abort(&format!("cannot start the runtime: {err}")));
     runtime.block_on(supervisor(job))
 }
 

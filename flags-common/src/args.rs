@@ -1,16 +1,17 @@
 //! The book's `process_args`: the command line, checked, turned into the settings of a run.
 
-use std::fs::File;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches, Parser, error::ErrorKind};
 
-use crate::{DEFAULT_SERVER, ServerArg, expand_cc_args, parse_server, prepare_dest};
-
-/// The bounds of `--timeout`, in seconds: a millisecond to a day.
-const TIMEOUT_RANGE: (f64, f64) = (0.001, 86_400.0);
+use crate::bounds::{DEFAULT_TIMEOUT, LIMIT, MAX_REQ, MAX_SIZE, RETRIES, TIMEOUT};
+use crate::codes::expand_cc_args;
+use crate::output::warn;
+use crate::save::prepare_dest;
+use crate::servers::{DEFAULT_SERVER, ServerArg, parse_server};
+use crate::trace::TraceFile;
 
 /// The book's flags2 command line.
 #[derive(Parser, Debug)]
@@ -29,10 +30,11 @@ struct Args {
     #[arg(short, long, conflicts_with_all = ["cc", "all"])]
     every: bool,
     /// Limit to N first codes
-    #[arg(short, long, value_name = "N")]
+    #[arg(short, long, value_name = "N", value_parser = |s: &str| LIMIT.parse(s))]
     limit: Option<usize>,
     /// Maximum concurrent requests
-    #[arg(short, long = "max-req", alias = "max_req", value_name = "CONCURRENT")]
+    #[arg(short, long = "max-req", alias = "max_req", value_name = "CONCURRENT",
+          value_parser = |s: &str| MAX_REQ.parse(s))]
     max_req: Option<usize>,
     /// Server to hit: LOCAL, DELAY, ERROR, CHAOS, REMOTE (see below), or a URL like http://localhost:8000/flags
     #[arg(short, long, value_name = "LABEL|URL", default_value = DEFAULT_SERVER)]
@@ -44,16 +46,18 @@ struct Args {
     #[arg(long, value_name = "DIR", default_value = "downloaded")]
     dest: PathBuf,
     /// Seconds one request may take, body included (0.001 to 86400)
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    timeout: f64,
+    #[arg(long, value_name = "SECONDS", default_value = DEFAULT_TIMEOUT.as_secs().to_string(),
+          value_parser = |s: &str| TIMEOUT.parse(s))]
+    timeout: Duration,
     /// Largest body accepted, flag or metadata.json; a longer one is an error
-    #[arg(long, value_name = "BYTES", default_value_t = crate::http::DEFAULT_MAX_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::http::DEFAULT_MAX_SIZE,
+          value_parser = |s: &str| MAX_SIZE.parse(s))]
     max_size: u64,
     /// Also get each country's metadata.json and name the file after the country (the book's flags3)
     #[arg(long)]
     metadata: bool,
     /// Try a download that ended in error up to N more times, pausing 0.1 s, 0.2 s, 0.4 s...
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = |s: &str| RETRIES.parse(s))]
     retries: u32,
     /// Write one JSON line per event to FILE: each start, each end, and the summary
     #[arg(long, value_name = "FILE")]
@@ -74,7 +78,7 @@ pub(crate) struct Settings {
     pub max_size: u64,
     pub metadata: bool,
     pub retries: u32,
-    pub trace: Option<File>,
+    pub trace: Option<TraceFile>,
     pub board: bool,
 }
 
@@ -108,7 +112,7 @@ pub(crate) fn process_args(
             true => text,
             false => text.replacen("\n\n", &format!("\n\n{usage}\n\n"), 1),
         };
-        crate::output::warn(text.trim_end());
+        warn(text.trim_end());
         ExitCode::from(2)
     };
     let args = command
@@ -118,22 +122,6 @@ pub(crate) fn process_args(
     let mut usage_error = |msg: String| fail(command.error(ErrorKind::ValueValidation, msg));
 
     let max_req = args.max_req.unwrap_or(default_concur_req);
-    if max_req < 1 {
-        return Err(usage_error("--max-req CONCURRENT must be >= 1".into()));
-    }
-    if args.limit == Some(0) {
-        return Err(usage_error("--limit N must be >= 1".into()));
-    }
-    let (least, most) = TIMEOUT_RANGE;
-    if !(least..=most).contains(&args.timeout) {
-        return Err(usage_error(format!(
-            "--timeout must be {least} to {most} seconds (a millisecond to a day), not {:?}",
-            args.timeout
-        )));
-    }
-    if args.max_size == 0 {
-        return Err(usage_error("--max-size BYTES must be >= 1".into()));
-    }
     let limit = args.limit.unwrap_or(usize::MAX);
     let cc_list = match expand_cc_args(args.every, args.all, &args.cc, limit) {
         Ok(cc_list) => cc_list,
@@ -144,27 +132,32 @@ pub(crate) fn process_args(
         }
     };
     let server = parse_server(&args.server).map_err(&mut usage_error)?;
-    if let Err(err) = prepare_dest(&args.dest) {
-        crate::output::warn(&format!(
-            "error: cannot write to --dest {}: {err}",
-            args.dest.display()
-        ));
-        return Err(ExitCode::from(2));
-    }
-    let trace = match args.trace.as_ref().map(File::create).transpose() {
+    // Checked before --dest is made, and opened without emptying it: the run empties it when
+    // it starts, once the server answers.
+    let trace = match args.trace.as_deref().map(TraceFile::open).transpose() {
         Ok(trace) => trace,
         Err(err) => {
-            crate::output::warn(&format!("error: cannot write --trace file: {err}"));
+            warn(&format!("error: cannot write --trace file: {err}"));
             return Err(ExitCode::from(2));
         }
     };
+    if let Err(err) = prepare_dest(&args.dest) {
+        warn(&format!(
+            "error: cannot write to --dest {}: {err}",
+            args.dest.display()
+        ));
+        if let Some(trace) = trace {
+            trace.abandon();
+        }
+        return Err(ExitCode::from(2));
+    }
     Ok(Settings {
         cc_list,
         server,
         max_req,
         verbose: args.verbose,
         dest: args.dest,
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout: args.timeout,
         max_size: args.max_size,
         metadata: args.metadata,
         retries: args.retries,

@@ -1,14 +1,22 @@
 //! What counts as a flag, for every downloader alike: a `200` with a body of at most
 //! `--max-size` bytes, reached through at most `MAX_REDIRECTS` http(s) redirects.
 //!
-//! The downloaders call `resp.read_body()` (blocking, on a ureq response) or
-//! `resp.read_body().await` (on a reqwest response) instead of reading the body themselves: it
-//! checks the status and stops reading at once when the body grows past the ceiling, so memory
-//! stays bounded whatever the server sends.
+//! Redirects are followed here, by one rule for both clients, not by the clients themselves
+//! (ureq's agent has `max_redirects(0)`, reqwest's client `Policy::none()`): the downloaders
+//! call `agent.fetch(&url)` (blocking, ureq) or `client.fetch(&url).await` (reqwest) instead of
+//! `get(url).call()` / `get(url).send()`. A `Location` of any form is resolved against the URL
+//! that answered it (absolute, scheme-relative `//host/p`, relative `p` or `/p`), and only an
+//! `http` or `https` result is followed, whatever the case of its scheme (`FILE:`, `data:`,
+//! `javascript:` are errors). A redirect's body is never read: the response is dropped.
+//!
+//! Then they call `resp.read_body(job.max_size)` (ureq) or `.await` it (reqwest) instead of
+//! reading the body themselves: it checks the status and stops reading at once when the body
+//! grows past the ceiling, so memory stays bounded whatever the server sends.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+#[cfg(any(test, feature = "ureq", feature = "reqwest"))]
+use url::Url;
 
-use crate::FetchError;
+use crate::error::FetchError;
 
 /// Redirects followed for one request, at most; one more is an ERROR.
 pub const MAX_REDIRECTS: u32 = 5;
@@ -16,21 +24,140 @@ pub const MAX_REDIRECTS: u32 = 5;
 /// `--max-size` by default: 1 MiB, generous for a flag (the book's largest is 36 KB).
 pub const DEFAULT_MAX_SIZE: u64 = 1024 * 1024;
 
-static MAX_SIZE: AtomicU64 = AtomicU64::new(DEFAULT_MAX_SIZE);
-
-/// The ceiling for one body, set once by `flags_common::main` from `--max-size`.
-pub fn max_size() -> u64 {
-    MAX_SIZE.load(Ordering::Relaxed)
+#[cfg(any(test, feature = "ureq", feature = "reqwest"))]
+/// Where a response leads: `None` when it is not a redirect (the caller reads it), else the
+/// next URL, resolved against `from`, the URL that answered. `hops` counts the redirects
+/// followed so far for this request; one more than `MAX_REDIRECTS` is an error.
+pub(crate) fn next_hop(
+    from: &Url,
+    status: u16,
+    location: Option<&str>,
+    hops: &mut u32,
+) -> Result<Option<Url>, FetchError> {
+    if !matches!(status, 301..=303 | 307 | 308) {
+        return Ok(None);
+    }
+    let Some(location) = location else {
+        return Err(FetchError::Redirect(format!(
+            "redirect {status} without Location"
+        )));
+    };
+    if *hops >= MAX_REDIRECTS {
+        return Err(FetchError::Redirect("too many redirects".into()));
+    }
+    *hops += 1;
+    let refused = || FetchError::Redirect(format!("redirect refused: {location}"));
+    let next = from.join(location).map_err(|_| refused())?;
+    // The parser lower-cases the scheme: `HTTP:` is http, `FILE:` is file.
+    match next.scheme() {
+        "http" | "https" => Ok(Some(next)),
+        _ => Err(refused()),
+    }
 }
 
-pub(crate) fn set_max_size(bytes: u64) {
-    MAX_SIZE.store(bytes, Ordering::Relaxed);
+/// The URL a downloader asked for, parsed (it is made from `-s`, which was checked).
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+fn parse(url: &str) -> Result<Url, FetchError> {
+    Url::parse(url).map_err(|err| FetchError::Transport(format!("bad URL {url}: {err}")))
+}
+
+/// GET a URL the way every downloader does: through `next_hop`'s redirects, for a blocking
+/// client.
+pub trait Fetch {
+    /// The response to GET `url`, after at most `MAX_REDIRECTS` http(s) redirects.
+    type Response;
+    /// GET `url`, following redirects by the project's rule; the final response's body is
+    /// left for `read_body`.
+    fn fetch(&self, url: &str) -> Result<Self::Response, FetchError>;
+}
+
+/// The same for an async client.
+pub trait FetchAsync {
+    /// The response to GET `url`, after at most `MAX_REDIRECTS` http(s) redirects.
+    type Response;
+    /// GET `url`, following redirects by the project's rule; the final response's body is
+    /// left for `read_body`. The future borrows neither the client nor the URL (`use<Self>`):
+    /// it owns a handle to the client, so it may outlive this call (as chained futures must).
+    fn fetch(
+        &self,
+        url: &str,
+    ) -> impl Future<Output = Result<Self::Response, FetchError>> + Send + use<Self>;
+}
+
+#[cfg(feature = "ureq")]
+impl Fetch for ureq::Agent {
+    type Response = ureq::http::Response<ureq::Body>;
+
+    fn fetch(&self, url: &str) -> Result<Self::Response, FetchError> {
+        let mut url = parse(url)?;
+        let mut hops = 0;
+        loop {
+            // ureq follows nothing itself, whatever the agent says: the rule is ours alone.
+            let get = self.get(url.as_str()).config().max_redirects(0).build();
+            let resp = get.call()?;
+            let location = header_text(
+                resp.headers()
+                    .get(ureq::http::header::LOCATION)
+                    .map(|v| v.as_bytes()),
+            );
+            match next_hop(&url, resp.status().as_u16(), location.as_deref(), &mut hops)? {
+                Some(next) => url = next, // the redirect is dropped, its body unread
+                None => return Ok(resp),
+            }
+        }
+    }
+}
+
+#[cfg(feature = "reqwest")]
+impl FetchAsync for reqwest::Client {
+    type Response = reqwest::Response;
+
+    fn fetch(
+        &self,
+        url: &str,
+    ) -> impl Future<Output = Result<Self::Response, FetchError>> + Send + use<> {
+        // A handle to the same connection pool: a cheap clone.
+        let (client, url) = (self.clone(), parse(url));
+        async move { follow(client, url?).await }
+    }
+}
+
+/// GET `url` with `client`, following redirects by the project's rule.
+#[cfg(feature = "reqwest")]
+async fn follow(
+    client: reqwest::Client,
+    mut url: url::Url,
+) -> Result<reqwest::Response, FetchError> {
+    let mut hops = 0;
+    loop {
+        let resp = client.get(url.clone()).send().await?;
+        // The client must be built with `redirect(Policy::none())`, so that each 3xx comes
+        // here: one that followed by its own rule is refused.
+        if *resp.url() != url {
+            let msg = "the client follows redirects itself: build it with Policy::none()";
+            return Err(FetchError::Redirect(msg.into()));
+        }
+        let location = header_text(
+            resp.headers()
+                .get(reqwest::header::LOCATION)
+                .map(|v| v.as_bytes()),
+        );
+        match next_hop(&url, resp.status().as_u16(), location.as_deref(), &mut hops)? {
+            Some(next) => url = next, // the redirect is dropped, its body unread
+            None => return Ok(resp),
+        }
+    }
+}
+
+/// A header's value as text (bytes that are not UTF-8 become U+FFFD).
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+fn header_text(value: Option<&[u8]>) -> Option<String> {
+    value.map(|bytes| String::from_utf8_lossy(bytes).into_owned())
 }
 
 #[cfg(any(test, feature = "ureq", feature = "reqwest"))]
 /// Only a 200 is a flag: 404 is NOT_FOUND, every other final status an ERROR that names it.
-/// A redirect that reaches here was not followed: it has no `Location`, or one the client
-/// refused (another scheme).
+/// A redirect that reaches here was not followed (a response not got through `fetch`).
 pub(crate) fn check_status(status: u16, location: Option<&str>) -> Result<(), FetchError> {
     match (status, location) {
         (200, _) => Ok(()),
@@ -46,19 +173,23 @@ pub(crate) fn check_status(status: u16, location: Option<&str>) -> Result<(), Fe
 }
 
 #[cfg(any(test, feature = "ureq", feature = "reqwest"))]
-/// Fail early when the server announces a body over the ceiling.
-pub(crate) fn check_length(content_length: Option<u64>) -> Result<(), FetchError> {
+/// Fail early when the server announces a body over the ceiling, `max_size` bytes.
+pub(crate) fn check_length(content_length: Option<u64>, max_size: u64) -> Result<(), FetchError> {
     match content_length {
-        Some(len) if len > max_size() => Err(FetchError::TooBig(max_size())),
+        Some(len) if len > max_size => Err(FetchError::TooBig(max_size)),
         _ => Ok(()),
     }
 }
 
 #[cfg(any(test, feature = "ureq", feature = "reqwest"))]
-/// Add `chunk` to `body`, or fail once the body is over the ceiling.
-pub(crate) fn push_chunk(body: &mut Vec<u8>, chunk: &[u8]) -> Result<(), FetchError> {
-    if (body.len() + chunk.len()) as u64 > max_size() {
-        return Err(FetchError::TooBig(max_size()));
+/// Add `chunk` to `body`, or fail once the body is over the ceiling, `max_size` bytes.
+pub(crate) fn push_chunk(
+    body: &mut Vec<u8>,
+    chunk: &[u8],
+    max_size: u64,
+) -> Result<(), FetchError> {
+    if (body.len() + chunk.len()) as u64 > max_size {
+        return Err(FetchError::TooBig(max_size));
     }
     body.extend_from_slice(chunk);
     Ok(())
@@ -66,25 +197,30 @@ pub(crate) fn push_chunk(body: &mut Vec<u8>, chunk: &[u8]) -> Result<(), FetchEr
 
 /// Reading a body under the rules above, for a blocking client's response.
 pub trait ReadBody {
-    /// The body of a 200, at most `--max-size` bytes; any other status is an error.
-    fn read_body(self) -> Result<Vec<u8>, FetchError>;
+    /// The body of a 200, at most `max_size` bytes (`--max-size`, `Job::max_size`); any other
+    /// status is an error.
+    fn read_body(self, max_size: u64) -> Result<Vec<u8>, FetchError>;
 }
 
 /// Reading a body under the rules above, for an async client's response.
 pub trait ReadBodyAsync {
-    /// The body of a 200, at most `--max-size` bytes; any other status is an error.
-    fn read_body(self) -> impl Future<Output = Result<Vec<u8>, FetchError>> + Send;
+    /// The body of a 200, at most `max_size` bytes (`--max-size`, `Job::max_size`); any other
+    /// status is an error.
+    fn read_body(self, max_size: u64) -> impl Future<Output = Result<Vec<u8>, FetchError>> + Send;
 }
 
 #[cfg(feature = "ureq")]
 impl ReadBody for ureq::http::Response<ureq::Body> {
-    fn read_body(mut self) -> Result<Vec<u8>, FetchError> {
+    fn read_body(mut self, max_size: u64) -> Result<Vec<u8>, FetchError> {
         use std::io::Read;
-        let location = self.headers().get(ureq::http::header::LOCATION);
-        let location = location.map(|value| String::from_utf8_lossy(value.as_bytes()));
+        let location = header_text(
+            self.headers()
+                .get(ureq::http::header::LOCATION)
+                .map(|v| v.as_bytes()),
+        );
         check_status(self.status().as_u16(), location.as_deref())?;
         let body = self.body_mut();
-        check_length(body.content_length())?;
+        check_length(body.content_length(), max_size)?;
         // Not ureq's `limit(..).read_to_vec()`: its `read_to_end` doubles the buffer past the
         // limit before it fails (2 × --max-size per request); `push_chunk` never grows it past.
         let mut reader = body.with_config().limit(u64::MAX).reader();
@@ -93,7 +229,7 @@ impl ReadBody for ureq::http::Response<ureq::Body> {
         loop {
             match reader.read(&mut buf) {
                 Ok(0) => return Ok(bytes),
-                Ok(n) => push_chunk(&mut bytes, &buf[..n])?,
+                Ok(n) => push_chunk(&mut bytes, &buf[..n], max_size)?,
                 Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(err) => return Err(io_to_fetch(err)),
             }
@@ -118,33 +254,20 @@ fn io_to_fetch(err: std::io::Error) -> FetchError {
 
 #[cfg(feature = "reqwest")]
 impl ReadBodyAsync for reqwest::Response {
-    async fn read_body(mut self) -> Result<Vec<u8>, FetchError> {
-        let location = self.headers().get(reqwest::header::LOCATION);
-        let location = location.map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+    async fn read_body(mut self, max_size: u64) -> Result<Vec<u8>, FetchError> {
+        let location = header_text(
+            self.headers()
+                .get(reqwest::header::LOCATION)
+                .map(|v| v.as_bytes()),
+        );
         check_status(self.status().as_u16(), location.as_deref())?;
-        check_length(self.content_length())?;
+        check_length(self.content_length(), max_size)?;
         let mut bytes = Vec::new();
         while let Some(chunk) = self.chunk().await? {
-            push_chunk(&mut bytes, &chunk)?;
+            push_chunk(&mut bytes, &chunk, max_size)?;
         }
         Ok(bytes)
     }
-}
-
-/// The redirect rule for reqwest: at most `MAX_REDIRECTS`, http and https only.
-/// (ureq follows only http(s) by itself; its agent gets `max_redirects(MAX_REDIRECTS)`.)
-#[cfg(feature = "reqwest")]
-pub fn redirect_policy() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let scheme = attempt.url().scheme().to_string();
-        if attempt.previous().len() > MAX_REDIRECTS as usize {
-            attempt.error("too many redirects")
-        } else if scheme != "http" && scheme != "https" {
-            attempt.error(format!("redirect refused: scheme {scheme}"))
-        } else {
-            attempt.follow()
-        }
-    })
 }
 
 #[cfg(test)]
@@ -166,17 +289,65 @@ mod tests {
     }
 
     #[test]
+    fn redirects_of_every_form_are_resolved_then_checked() {
+        let from = Url::parse("http://127.0.0.1:8000/flags/br/br.gif").unwrap();
+        let hop = |status, location: Option<&str>| next_hop(&from, status, location, &mut 0);
+        let followed = [
+            ("/moved/br.gif", "http://127.0.0.1:8000/moved/br.gif"),
+            ("moved.gif", "http://127.0.0.1:8000/flags/br/moved.gif"),
+            ("../jp/jp.gif", "http://127.0.0.1:8000/flags/jp/jp.gif"),
+            ("//example.com/br.gif", "http://example.com/br.gif"),
+            ("HTTPS://Example.com/br.gif", "https://example.com/br.gif"),
+            ("http://[::1]:9/x", "http://[::1]:9/x"),
+        ];
+        for (location, next) in followed {
+            let followed = hop(302, Some(location)).unwrap().map(String::from);
+            assert_eq!(followed.as_deref(), Some(next), "{location}");
+        }
+        for location in [
+            "file:///etc/passwd",
+            "FILE:///etc/passwd",
+            "file://localhost/etc/passwd",
+            "data:image/gif;base64,R0lGODlh",
+            "javascript:alert(1)",
+            "ftp://127.0.0.1/br.gif",
+            "http://",
+            "http://[::1",
+        ] {
+            let err = hop(301, Some(location)).unwrap_err().to_string();
+            assert_eq!(err, format!("redirect refused: {location}"));
+        }
+        assert_eq!(
+            hop(307, None).unwrap_err().to_string(),
+            "redirect 307 without Location"
+        );
+        for status in [200, 204, 304, 404, 418] {
+            assert_eq!(hop(status, Some("/x")).unwrap(), None, "{status}");
+        }
+        let mut hops = 0;
+        for _ in 0..MAX_REDIRECTS {
+            assert!(
+                next_hop(&from, 302, Some("/x"), &mut hops)
+                    .unwrap()
+                    .is_some()
+            );
+        }
+        let err = next_hop(&from, 302, Some("/x"), &mut hops).unwrap_err();
+        assert_eq!(err.to_string(), "too many redirects");
+    }
+
+    #[test]
     fn a_body_stops_at_the_ceiling() {
         let mut body = Vec::new();
         let chunk = vec![0u8; 1000];
         let mut pushed = 0;
-        while push_chunk(&mut body, &chunk).is_ok() {
+        while push_chunk(&mut body, &chunk, DEFAULT_MAX_SIZE).is_ok() {
             pushed += 1;
         }
         assert_eq!(pushed as u64, DEFAULT_MAX_SIZE / 1000);
         assert!(body.len() as u64 <= DEFAULT_MAX_SIZE);
-        assert!(check_length(Some(DEFAULT_MAX_SIZE + 1)).is_err());
-        assert!(check_length(Some(DEFAULT_MAX_SIZE)).is_ok());
-        assert!(check_length(None).is_ok());
+        assert!(check_length(Some(DEFAULT_MAX_SIZE + 1), DEFAULT_MAX_SIZE).is_err());
+        assert!(check_length(Some(DEFAULT_MAX_SIZE), DEFAULT_MAX_SIZE).is_ok());
+        assert!(check_length(None, DEFAULT_MAX_SIZE).is_ok());
     }
 }

@@ -34,18 +34,16 @@ pub(crate) fn close_stdout() {
 }
 
 /// First Ctrl-C: stop starting requests, cut retry pauses short, let those in flight end,
-/// report. Second: quit now. A flag is saved by renaming a whole temporary file, so quitting at
-/// any moment leaves no half flag.
-pub(crate) fn handle_ctrl_c() {
-    let _ = ctrlc::set_handler(|| {
+/// report; `say` tells the user so (through the live view, so the bar or the board stays whole
+/// around it). Second: `restore_terminal`, and quit now. A flag is saved by renaming a whole
+/// temporary file, so quitting at any moment leaves no half flag.
+pub(crate) fn handle_ctrl_c(say: fn(&str), restore_terminal: fn()) {
+    let _ = ctrlc::set_handler(move || {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            crate::progress::restore_terminal();
+            restore_terminal();
             std::process::exit(130);
         }
-        // Said through the live view, so the bar or the board stays whole around it.
-        crate::progress::interrupt(
-            "Interrupted: finishing the requests in flight (Ctrl-C again to quit now).",
-        );
+        say("Interrupted: finishing the requests in flight (Ctrl-C again to quit now).");
         wake_sleepers();
     });
 }

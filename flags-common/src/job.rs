@@ -1,15 +1,17 @@
 //! One run of a downloader: what to fetch and where, and the bookkeeping every downloader does
 //! after each code (verbose lines, the progress bar, the `--trace` file).
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::args::Settings;
+use crate::error::FetchError;
 use crate::interrupt::{self, interrupted};
+use crate::output::{say, warn};
 use crate::progress::Progress;
+use crate::report::{Counter, Status, Summary};
+use crate::save::{Dest, Saved};
 use crate::trace::{TraceEvent, TraceFile};
-use crate::{Counter, FetchError, Status};
 
 /// Everything `download_many` needs to know, built by `flags_common::main` from the command line.
 pub struct Job {
@@ -23,8 +25,10 @@ pub struct Job {
     pub concur_req: usize,
     /// How long one request may take, from sending it to the last byte of its body.
     pub timeout: Duration,
-    /// Where the flags are saved.
-    pub dest: PathBuf,
+    /// The largest body accepted, in bytes (`--max-size`): `resp.read_body(job.max_size)`.
+    pub max_size: u64,
+    /// Where the flags are saved, and the names this run took there (see `save_flag`).
+    pub dest: Dest,
     /// Fetch each country's metadata.json too and name the file after the country (flags3).
     pub metadata: bool,
     /// How many times a download that ended in ERROR is tried again (`--retries`).
@@ -38,6 +42,9 @@ pub struct Job {
 impl Job {
     /// The run that `settings` describe, against `base_url`, with `concur_req` requests in flight.
     pub(crate) fn new(settings: Settings, base_url: String, concur_req: usize) -> Job {
+        if let Some(trace) = &settings.trace {
+            trace.begin();
+        }
         Job {
             progress: Progress::new(&settings.cc_list, settings.verbose, settings.board),
             cc_list: settings.cc_list,
@@ -45,11 +52,12 @@ impl Job {
             verbose: settings.verbose,
             concur_req,
             timeout: settings.timeout,
-            dest: settings.dest,
+            max_size: settings.max_size,
+            dest: Dest::new(settings.dest),
             metadata: settings.metadata,
             retries: settings.retries,
             retried: AtomicUsize::new(0),
-            trace: settings.trace.map(TraceFile::new),
+            trace: settings.trace,
             t0: Instant::now(),
         }
     }
@@ -66,11 +74,12 @@ impl Job {
     }
 
     /// Count how one code ended, and show it: a line under `-v`, a step of the progress bar,
-    /// a line in the `--trace` file. A 404 is NOT_FOUND; every other failure is ERROR.
-    pub fn record(&self, cc: &str, started: Instant, result: Result<(), FetchError>) -> Status {
+    /// a line in the `--trace` file. A 404 is NOT_FOUND; every other failure is ERROR. A flag
+    /// saved under another name than the one it asked for says so (`Saved::note`).
+    pub fn record(&self, cc: &str, started: Instant, result: Result<Saved, FetchError>) -> Status {
         let ended = Instant::now();
-        let (status, reason) = match &result {
-            Ok(()) => (Status::Ok, crate::save::take_note(cc)),
+        let (status, reason) = match result {
+            Ok(saved) => (Status::Ok, saved.note),
             Err(FetchError::NotFound) => (Status::NotFound, None),
             Err(err) => (Status::Error, Some(err.to_string())),
         };
@@ -83,7 +92,7 @@ impl Job {
                     format!("{cc} error: {}", reason.as_deref().unwrap_or("?"))
                 }
             };
-            crate::output::say(&line);
+            say(&line);
         }
         self.progress.finished(cc, status);
         self.trace(|| TraceEvent::End {
@@ -164,7 +173,7 @@ impl Job {
     }
 
     /// The run is over: clear the progress view, and trace the summary, which is returned.
-    pub(crate) fn finish(&self, counter: &Counter) -> crate::Summary {
+    pub(crate) fn finish(&self, counter: &Counter) -> Summary {
         self.progress.finish();
         let summary = self.summary(counter);
         self.trace(|| TraceEvent::Summary(summary.clone()));
@@ -172,8 +181,8 @@ impl Job {
     }
 
     /// The run's final report as a value.
-    pub(crate) fn summary(&self, counter: &Counter) -> crate::Summary {
-        crate::Summary::new(
+    pub(crate) fn summary(&self, counter: &Counter) -> Summary {
+        Summary::new(
             self.cc_list.len(),
             counter,
             self.retried(),
@@ -181,6 +190,15 @@ impl Job {
             self.t0.elapsed(),
             interrupted(),
         )
+    }
+
+    /// Stop the run at once, before any download ended: the live view is cleared, `msg` is said
+    /// in one `error:` line on stderr, and the exit status is 1. For what a downloader cannot
+    /// work without, such as its threads (a process limit) or its runtime.
+    pub fn abort(&self, msg: &str) -> ! {
+        self.progress.finish();
+        warn(&format!("error: {msg}"));
+        std::process::exit(1)
     }
 
     /// 141 when stdout was closed (as a process stopped by SIGPIPE), 130 after Ctrl-C, 1 when a

@@ -13,8 +13,31 @@
 //! }
 //! ```
 
+//!
+//! The modules, from what a run starts with to what it leaves behind (each imports only modules
+//! above it in this list, or none; no two import each other):
+//! - `text.rs`: what a printed line or a saved name may show (no format or bidi control characters);
+//! - `interrupt.rs`: Ctrl-C and a closed stdout, and the pauses they cut short (the only
+//!   process-wide state: a signal handler needs it);
+//! - `output.rs`: every line printed, on stdout or stderr, never a panic;
+//! - `bounds.rs`: the limits of `--timeout`, `-m`, `-l`, `--retries`, `--max-size`, defined once
+//!   (also for xtask; built without the HTTP clients);
+//! - `codes.rs`: the country codes, and `CC` arguments expanded;
+//! - `servers.rs`: `-s`, the servers by label, and the built-in one started when none answers;
+//! - `platform.rs`: what differs between operating systems, behind `cfg`;
+//! - `save.rs`: `save_flag`, `Dest`, temporary files and their locks, the start-up cleanup;
+//! - `report.rs`: `Status`, `Counter`, `Summary` and the reports printed before and after;
+//! - `trace.rs`: the `--trace` file and its `TraceEvent` lines;
+//! - `args.rs`: `process_args`, the command line checked into a run's settings;
+//! - `error.rs`: `FetchError`, what the clients' errors become;
+//! - `http.rs`: what counts as a flag: redirects (`Fetch`), status, `--max-size` (`ReadBody`);
+//! - `board/` and `progress.rs`: what the terminal shows while a run goes on;
+//! - `job.rs`: `Job`, what `download_many` receives, and the bookkeeping after each code;
+//! - `testkit/` (feature `testkit`): the behaviour checks every downloader runs.
+
 mod args;
 pub mod board;
+pub mod bounds;
 mod codes;
 mod error;
 pub mod http;
@@ -28,23 +51,22 @@ mod save;
 mod servers;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+mod text;
 mod trace;
 
 use std::process::ExitCode;
 
 pub use codes::{POP20_CC, all_codes, every_code, expand_cc_args};
 pub use error::FetchError;
-#[cfg(feature = "reqwest")]
-pub use http::redirect_policy;
-pub use http::{MAX_REDIRECTS, ReadBody, ReadBodyAsync};
+pub use http::{Fetch, FetchAsync, MAX_REDIRECTS, ReadBody, ReadBodyAsync};
 pub use interrupt::interrupted;
 pub use job::Job;
-pub use report::{Counter, Status, final_report, initial_report};
-pub use save::{clean_partials, file_stem, prepare_dest, save_flag};
+pub use report::{Counter, Status, Summary, final_report, initial_report};
+pub use save::{Dest, Saved, clean_partials, file_stem, prepare_dest, save_flag};
 pub use servers::{
     DEFAULT_SERVER, REMOTE_URL, Server, ServerArg, choose_server, parse_server, servers_help,
 };
-pub use trace::{Summary, TraceEvent};
+pub use trace::TraceEvent;
 
 use args::Settings;
 use output::{say, warn};
@@ -72,7 +94,13 @@ pub fn main(
         .max(1);
     let server = match start_up(&args, asked_req) {
         Ok(server) => server,
-        Err(status) => return status,
+        Err(status) => {
+            // The run never starts: an existing --trace file is left as it was.
+            if let Some(trace) = args.trace {
+                trace.abandon();
+            }
+            return status;
+        }
     };
     // Fewer when the open-files limit is short (`server.note` says so).
     let actual_req = server.max_req;
@@ -88,17 +116,16 @@ pub fn main(
     ExitCode::from(job.exit_status(&counter))
 }
 
-/// Everything between the command line and the first request: the body ceiling, the limit on
+/// Everything between the command line and the first request: the limit on
 /// open files, Ctrl-C, and the server (started here when it is the built-in one). A server that
 /// cannot be reached or started is said in one `error:` line: exit status 1.
 fn start_up(args: &Settings, max_req: usize) -> Result<Server, ExitCode> {
-    http::set_max_size(args.max_size);
     // Up to 1000 connections, and as many for the built-in server when it runs in this process:
     // more files than some systems allow by default.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     #[cfg(feature = "reqwest")]
     let _ = rustls::crypto::ring::default_provider().install_default();
-    interrupt::handle_ctrl_c();
+    interrupt::handle_ctrl_c(progress::interrupt, progress::restore_terminal);
     let server = choose_server(args.server.clone(), max_req).map_err(|err| {
         warn(&format!("error: {err}"));
         ExitCode::from(1)

@@ -1,21 +1,76 @@
-//! What differs between operating systems, in one place, with a plain fallback.
+//! What differs between operating systems, in one place: a branch for each family (Linux and
+//! macOS share the Unix one, Windows has its own) and a plain fallback for the others.
+//!
+//! Everything else in the crate is portable as written: file locks are std's `File::try_lock`
+//! (`flock` on Unix, `LockFileEx` on Windows), Ctrl-C is the `ctrlc` crate's, the open-files
+//! limit is the `rlimit` crate's (a no-op where there is none).
 
-/// Whether a process with this id is running. Unix asks the kernel (signal 0); elsewhere the
-/// answer is "maybe", so a leftover is kept until it is a day old (see `save::is_over`).
+use std::fs::File;
+use std::io;
+use std::path::Path;
+
+/// Open `path` for reading without ever blocking: on Unix a FIFO opened for reading would wait
+/// for a writer, forever, so the open is non-blocking (`O_NONBLOCK`).
 #[cfg(unix)]
-pub(crate) fn pid_alive(pid: u32) -> Option<bool> {
-    use nix::errno::Errno;
-    use nix::sys::signal::kill;
-    use nix::unistd::Pid;
-    let pid = i32::try_from(pid).ok().filter(|pid| *pid > 0)?;
-    match kill(Pid::from_raw(pid), None) {
-        Ok(()) | Err(Errno::EPERM) => Some(true),
-        Err(Errno::ESRCH) => Some(false),
-        Err(_) => None,
-    }
+pub(crate) fn open_without_blocking(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
 }
 
-#[cfg(not(unix))]
-pub(crate) fn pid_alive(_pid: u32) -> Option<bool> {
-    None
+/// Windows has no FIFOs in directories (its pipes live under `\\.\pipe\`): a plain open.
+#[cfg(windows)]
+pub(crate) fn open_without_blocking(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
+/// Elsewhere: a plain open.
+#[cfg(not(any(unix, windows)))]
+pub(crate) fn open_without_blocking(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
+/// Signals the testkit sends to a downloader under test, without shelling out to `kill`.
+#[cfg(feature = "testkit")]
+pub(crate) mod signal {
+    /// Send Ctrl-C's signal (SIGINT).
+    #[cfg(unix)]
+    pub(crate) fn interrupt(pid: u32) {
+        send(pid, nix::sys::signal::Signal::SIGINT);
+    }
+
+    /// Kill at once (SIGKILL): no handler runs, nothing is cleaned up.
+    #[cfg(unix)]
+    pub(crate) fn kill_now(pid: u32) {
+        send(pid, nix::sys::signal::Signal::SIGKILL);
+    }
+
+    #[cfg(unix)]
+    fn send(pid: u32, signal: nix::sys::signal::Signal) {
+        if let Ok(pid) = i32::try_from(pid) {
+            let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), signal);
+        }
+    }
+
+    /// Windows cannot send Ctrl-C to one other process: the checks that need it do nothing.
+    #[cfg(windows)]
+    pub(crate) fn interrupt(_pid: u32) {}
+
+    /// Windows: `taskkill /F`, the equivalent of SIGKILL.
+    #[cfg(windows)]
+    pub(crate) fn kill_now(pid: u32) {
+        let _ = std::process::Command::new("taskkill")
+            .args(["/F", "/PID", &pid.to_string()])
+            .status();
+    }
+
+    /// Elsewhere: no signals.
+    #[cfg(not(any(unix, windows)))]
+    pub(crate) fn interrupt(_pid: u32) {}
+
+    /// Elsewhere: no way to kill another process.
+    #[cfg(not(any(unix, windows)))]
+    pub(crate) fn kill_now(_pid: u32) {}
 }

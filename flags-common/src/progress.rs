@@ -13,9 +13,9 @@ mod narrow;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
-use crate::Status;
 use crate::board::live::{self, LiveBoard, Shared};
 use crate::board::{mm_ss, one_decimal};
+use crate::report::Status;
 use narrow::NarrowStderr;
 
 /// The live view of one run, told of each code as it starts and as it ends.
@@ -139,14 +139,14 @@ fn rate(state: &ProgressState) -> f64 {
     }
 }
 
-/// The codes left at the rate so far; `--:--` before the first one ends.
+/// The codes left at the rate so far; `--:--` before the first one ends (or for a time no
+/// `Duration` can hold: never a panic).
 fn time_left(state: &ProgressState) -> String {
     let rate = rate(state);
     let left = state.len().unwrap_or(0).saturating_sub(state.pos());
-    if rate > 0.0 {
-        mm_ss(Duration::from_secs_f64(left as f64 / rate))
-    } else {
-        "--:--".to_string()
+    match Duration::try_from_secs_f64(left as f64 / rate) {
+        Ok(time) if rate > 0.0 => mm_ss(time),
+        _ => "--:--".to_string(),
     }
 }
 

@@ -1,12 +1,13 @@
-//! The book's `DownloadStatus`, its `Counter`, and the reports printed before and after a run.
+//! The book's `DownloadStatus`, its `Counter`, and the reports printed before and after a run,
+//! with `Summary`, the final report as a value (the last line of a `--trace` file).
 
 use std::fmt;
 use std::time::Duration;
 
-use crate::Summary;
+use serde::{Deserialize, Serialize};
 
 /// How one code ended: the book's `DownloadStatus`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Status {
     #[serde(rename = "OK")]
     Ok,
@@ -46,6 +47,31 @@ impl Counter {
     pub fn total(&self) -> usize {
         self.ok + self.not_found + self.error
     }
+}
+
+/// The final report as a value: what the printed report says, for programs to read.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Codes asked for.
+    pub asked: usize,
+    /// Flags downloaded and saved.
+    pub ok: usize,
+    /// Codes answered 404.
+    pub not_found: usize,
+    /// Codes that ended in error.
+    pub errors: usize,
+    /// Codes never started because of Ctrl-C.
+    pub not_attempted: usize,
+    /// Tries taken again under `--retries`.
+    pub retries: usize,
+    /// Requests allowed in flight at once (`-m`, within the downloader's maximum).
+    pub concur_req: usize,
+    /// Seconds from the first request to the report.
+    pub elapsed_s: f64,
+    /// Codes ended per second.
+    pub items_per_s: f64,
+    /// Ctrl-C stopped the run early.
+    pub interrupted: bool,
 }
 
 /// What the book prints before a run.

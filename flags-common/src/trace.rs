@@ -2,14 +2,16 @@
 //! (`cargo xtask compare`, `cargo xtask race`, the tests) can follow a run while it goes on.
 //! The lines are [`TraceEvent`] values: readers deserialize them with this same type.
 
-use std::fs::File;
-use std::io::Write;
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use crate::Status;
+use crate::output::warn;
+use crate::report::{Status, Summary};
 
 /// One line of a `--trace` file. Times are seconds since the run started.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,32 +35,7 @@ pub enum TraceEvent {
     Summary(Summary),
 }
 
-/// The final report as a value: what the printed report says, for programs to read.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    /// Codes asked for.
-    pub asked: usize,
-    /// Flags downloaded and saved.
-    pub ok: usize,
-    /// Codes answered 404.
-    pub not_found: usize,
-    /// Codes that ended in error.
-    pub errors: usize,
-    /// Codes never started because of Ctrl-C.
-    pub not_attempted: usize,
-    /// Tries taken again under `--retries`.
-    pub retries: usize,
-    /// Requests allowed in flight at once (`-m`, within the downloader's maximum).
-    pub concur_req: usize,
-    /// Seconds from the first request to the report.
-    pub elapsed_s: f64,
-    /// Codes ended per second.
-    pub items_per_s: f64,
-    /// Ctrl-C stopped the run early.
-    pub interrupted: bool,
-}
-
-impl Summary {
+impl TraceEvent {
     /// Parse one `--trace` line; `None` for a line that is not an event (a torn last line).
     pub fn parse_line(line: &str) -> Option<TraceEvent> {
         serde_json::from_str(line).ok()
@@ -68,16 +45,51 @@ impl Summary {
 /// Where the events go: a file written one whole line at a time. The first write that fails
 /// (a full disk, `--trace /dev/full`) is said in one `warning:` line; the run then ends with
 /// exit status 1, and writes no more.
+///
+/// The file is opened when the command line is checked (a path that cannot be written is a
+/// usage error, before `--dest` is made) but emptied only when the run starts: a run that never
+/// starts (the server cannot be reached) leaves an existing file as it was.
 pub(crate) struct TraceFile {
+    path: PathBuf,
     file: Mutex<File>,
+    /// `open` made the file: a run that never starts removes it.
+    created: bool,
     failed: AtomicBool,
 }
 
 impl TraceFile {
-    pub(crate) fn new(file: File) -> TraceFile {
-        TraceFile {
+    /// Open `path` for writing, without emptying it.
+    pub(crate) fn open(path: &Path) -> io::Result<TraceFile> {
+        let existed = fs::symlink_metadata(path).is_ok();
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)?;
+        Ok(TraceFile {
+            path: path.to_path_buf(),
             file: Mutex::new(file),
+            created: !existed,
             failed: AtomicBool::new(false),
+        })
+    }
+
+    /// The run starts: empty the file (a regular one: a device like `/dev/full` has nothing to
+    /// empty).
+    pub(crate) fn begin(&self) {
+        let Ok(file) = self.file.lock() else {
+            return;
+        };
+        if file.metadata().is_ok_and(|meta| meta.is_file()) {
+            let _ = file.set_len(0);
+        }
+    }
+
+    /// The run never started: remove the file if `open` made it, else leave it as it was.
+    pub(crate) fn abandon(self) {
+        if self.created {
+            drop(self.file);
+            let _ = fs::remove_file(&self.path);
         }
     }
 
@@ -94,7 +106,7 @@ impl TraceFile {
         }
         if let Err(err) = out.write_all(&line).and_then(|()| out.flush()) {
             self.failed.store(true, Ordering::SeqCst);
-            crate::output::warn(&format!("warning: cannot write --trace file: {err}"));
+            warn(&format!("warning: cannot write --trace file: {err}"));
         }
     }
 

@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use flags_common::{
-    Counter, FetchError, Job, MAX_REDIRECTS, ReadBody, interrupted, parse_country, save_flag,
+    Counter, Fetch, FetchError, Job, ReadBody, Saved, interrupted, parse_country, save_flag,
 };
 use ureq::Agent;
 
@@ -15,37 +15,41 @@ const DEFAULT_CONCUR_REQ: usize = 1;
 const MAX_CONCUR_REQ: usize = 1;
 
 /// GET one flag. The call blocks this thread until the last byte of the body has arrived.
-fn get_flag(agent: &Agent, base_url: &str, cc: &str) -> Result<Vec<u8>, FetchError> {
-    let url = format!("{base_url}/{cc}/{cc}.gif", cc = cc.to_lowercase());
-    let resp = agent.get(&url).call()?;
+fn get_flag(agent: &Agent, job: &Job, cc: &str) -> Result<Vec<u8>, FetchError> {
+    let cc = cc.to_lowercase();
+    let url = format!("{}/{cc}/{cc}.gif", job.base_url);
+    // GET, following redirects by the project's one rule: at most 5, to http(s) only.
+    let resp = agent.fetch(&url)?;
     // Only a 200 with at most --max-size bytes is Ok: the book's `raise_for_status()`, and more.
-    resp.read_body()
+    resp.read_body(job.max_size)
 }
 
 /// GET one country's metadata.json and return the country's name (the book's flags3).
-fn get_country(agent: &Agent, base_url: &str, cc: &str) -> Result<String, FetchError> {
-    let url = format!("{base_url}/{cc}/metadata.json", cc = cc.to_lowercase());
-    let resp = agent.get(&url).call()?;
-    parse_country(&resp.read_body()?)
+fn get_country(agent: &Agent, job: &Job, cc: &str) -> Result<String, FetchError> {
+    let cc = cc.to_lowercase();
+    let url = format!("{}/{cc}/metadata.json", job.base_url);
+    let resp = agent.fetch(&url)?;
+    parse_country(&resp.read_body(job.max_size)?)
 }
 
 /// Fetch one flag and save it. `?` hands a failure to the caller, which counts it:
 /// a 404 as NOT_FOUND, anything else as ERROR.
-fn download_one(agent: &Agent, cc: &str, job: &Job) -> Result<(), FetchError> {
+fn download_one(agent: &Agent, cc: &str, job: &Job) -> Result<Saved, FetchError> {
     let name = match job.metadata {
-        true => get_country(agent, &job.base_url, cc)?,
+        true => get_country(agent, job, cc)?,
         false => cc.to_string(),
     };
-    let image = get_flag(agent, &job.base_url, cc)?;
-    save_flag(&image, &job.dest, cc, &name)?;
-    Ok(())
+    let image = get_flag(agent, job, cc)?;
+    let saved = save_flag(&image, &job.dest, cc, &name)?;
+    // Where the flag went, and a note for -v when its name was taken.
+    Ok(saved)
 }
 
 fn download_many(job: &Job) -> Counter {
     // One agent for the whole run: it keeps the connection open from one request to the next.
     let agent: Agent = Agent::config_builder()
         .timeout_global(Some(job.timeout))
-        .max_redirects(MAX_REDIRECTS)
+        .max_redirects(0) // fetch follows them, by the same rule as flags-tokio's
         .build()
         .into();
     let mut counter = Counter::default();

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 
 use flags_common::{
-    Counter, FetchError, Job, MAX_REDIRECTS, ReadBody, interrupted, parse_country, save_flag,
+    Counter, Fetch, FetchError, Job, ReadBody, Saved, interrupted, parse_country, save_flag,
 };
 use rayon::ThreadPoolBuilder;
 use ureq::Agent;
@@ -18,37 +18,41 @@ const DEFAULT_CONCUR_REQ: usize = 30;
 const MAX_CONCUR_REQ: usize = 1000;
 
 /// GET one flag. The call blocks this worker thread, and only it, until the body has arrived.
-fn get_flag(agent: &Agent, base_url: &str, cc: &str) -> Result<Vec<u8>, FetchError> {
-    let url = format!("{base_url}/{cc}/{cc}.gif", cc = cc.to_lowercase());
-    let resp = agent.get(&url).call()?;
+fn get_flag(agent: &Agent, job: &Job, cc: &str) -> Result<Vec<u8>, FetchError> {
+    let cc = cc.to_lowercase();
+    let url = format!("{}/{cc}/{cc}.gif", job.base_url);
+    // GET, following redirects by the project's one rule: at most 5, to http(s) only.
+    let resp = agent.fetch(&url)?;
     // Only a 200 with at most --max-size bytes is Ok: the book's `raise_for_status()`, and more.
-    resp.read_body()
+    resp.read_body(job.max_size)
 }
 
 /// GET one country's metadata.json and return the country's name (the book's flags3).
-fn get_country(agent: &Agent, base_url: &str, cc: &str) -> Result<String, FetchError> {
-    let url = format!("{base_url}/{cc}/metadata.json", cc = cc.to_lowercase());
-    let resp = agent.get(&url).call()?;
-    parse_country(&resp.read_body()?)
+fn get_country(agent: &Agent, job: &Job, cc: &str) -> Result<String, FetchError> {
+    let cc = cc.to_lowercase();
+    let url = format!("{}/{cc}/metadata.json", job.base_url);
+    let resp = agent.fetch(&url)?;
+    parse_country(&resp.read_body(job.max_size)?)
 }
 
 /// Fetch one flag and save it. `?` hands a failure to the caller, which counts it:
 /// a 404 as NOT_FOUND, anything else as ERROR.
-fn download_one(agent: &Agent, cc: &str, job: &Job) -> Result<(), FetchError> {
+fn download_one(agent: &Agent, cc: &str, job: &Job) -> Result<Saved, FetchError> {
     let name = match job.metadata {
-        true => get_country(agent, &job.base_url, cc)?,
+        true => get_country(agent, job, cc)?,
         false => cc.to_string(),
     };
-    let image = get_flag(agent, &job.base_url, cc)?;
-    save_flag(&image, &job.dest, cc, &name)?;
-    Ok(())
+    let image = get_flag(agent, job, cc)?;
+    let saved = save_flag(&image, &job.dest, cc, &name)?;
+    // Where the flag went, and a note for -v when its name was taken.
+    Ok(saved)
 }
 
 fn download_many(job: &Job) -> Counter {
     // One agent shared by all threads (it is Sync); its pool keeps a connection per worker open.
     let agent: Agent = Agent::config_builder()
         .timeout_global(Some(job.timeout))
-        .max_redirects(MAX_REDIRECTS)
+        .max_redirects(0) // fetch follows them, by the same rule as flags-tokio's
         .max_idle_connections(job.concur_req)
         .max_idle_connections_per_host(job.concur_req)
         .build()
@@ -58,7 +62,10 @@ fn download_many(job: &Job) -> Counter {
         .num_threads(job.concur_req)
         .thread_name(|i| format!("worker-{i}"))
         .build()
-        .expect("the operating system refused to start the worker threads");
+        // The system may refuse threads (a process limit): one error line, exit status 1.
+        .unwrap_or_else(|err| {
+            job.abort(&format!("cannot start {} threads: {err}", job.concur_req))
+        });
     // Each task sends its status here when it ends, so we see them in the order they finish.
     let (done_tx, done_rx) = mpsc::channel();
     let mut counter = Counter::default();

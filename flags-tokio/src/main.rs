@@ -8,10 +8,12 @@ use std::io;
 use std::process::ExitCode;
 
 use flags_common::{
-    Counter, FetchError, Job, ReadBodyAsync, interrupted, parse_country, redirect_policy, save_flag,
+    Counter, FetchAsync, FetchError, Job, ReadBodyAsync, Saved, interrupted, parse_country,
+    save_flag,
 };
 use futures::stream::{FuturesUnordered, StreamExt};
 use reqwest::Client;
+use reqwest::redirect::Policy;
 use tokio::sync::Semaphore;
 use tokio::task;
 
@@ -21,36 +23,40 @@ const MAX_CONCUR_REQ: usize = 1000;
 
 /// GET one flag. Each `.await` hands the thread back to the runtime while the bytes are on the
 /// way, so other downloads run in the meantime.
-async fn get_flag(client: &Client, base_url: &str, cc: &str) -> Result<Vec<u8>, FetchError> {
-    let url = format!("{base_url}/{cc}/{cc}.gif", cc = cc.to_lowercase());
-    let resp = client.get(&url).send().await?;
+async fn get_flag(client: &Client, job: &Job, cc: &str) -> Result<Vec<u8>, FetchError> {
+    let cc = cc.to_lowercase();
+    let url = format!("{}/{cc}/{cc}.gif", job.base_url);
+    // GET, following redirects by the project's one rule: at most 5, to http(s) only.
+    let resp = client.fetch(&url).await?;
     // Only a 200 with at most --max-size bytes is Ok: the book's `raise_for_status()`, and more.
-    resp.read_body().await
+    resp.read_body(job.max_size).await
 }
 
 /// GET one country's metadata.json and return the country's name (the book's flags3).
-async fn get_country(client: &Client, base_url: &str, cc: &str) -> Result<String, FetchError> {
-    let url = format!("{base_url}/{cc}/metadata.json", cc = cc.to_lowercase());
-    let resp = client.get(&url).send().await?;
-    parse_country(&resp.read_body().await?)
+async fn get_country(client: &Client, job: &Job, cc: &str) -> Result<String, FetchError> {
+    let cc = cc.to_lowercase();
+    let url = format!("{}/{cc}/metadata.json", job.base_url);
+    let resp = client.fetch(&url).await?;
+    parse_country(&resp.read_body(job.max_size).await?)
 }
 
 /// Fetch one flag and save it. `?` hands a failure to the caller, which counts it:
 /// a 404 as NOT_FOUND, anything else as ERROR. With `--metadata` these are two awaits in a row
 /// in one plain function: the talk's "escape from callback hell".
-async fn download_one(client: &Client, cc: &str, job: &Job) -> Result<(), FetchError> {
+async fn download_one(client: &Client, cc: &str, job: &Job) -> Result<Saved, FetchError> {
     let name = match job.metadata {
-        true => get_country(client, &job.base_url, cc).await?,
+        true => get_country(client, job, cc).await?,
         false => cc.to_string(),
     };
-    let image = get_flag(client, &job.base_url, cc).await?;
+    let image = get_flag(client, job, cc).await?;
     // Writing a file blocks: run it on tokio's blocking threads (the book's `asyncio.to_thread`)
     // so this thread stays free to drive the other downloads.
     let (dest, cc) = (job.dest.clone(), cc.to_string());
-    task::spawn_blocking(move || save_flag(&image, &dest, &cc, &name))
+    let saved = task::spawn_blocking(move || save_flag(&image, &dest, &cc, &name))
         .await
         .map_err(io::Error::other)??;
-    Ok(())
+    // Where the flag went, and a note for -v when its name was taken.
+    Ok(saved)
 }
 
 async fn supervisor(job: &Job) -> Counter {
@@ -58,9 +64,9 @@ async fn supervisor(job: &Job) -> Counter {
     // request, body included, and starts when the request is sent.
     let client = Client::builder()
         .timeout(job.timeout)
-        .redirect(redirect_policy())
+        .redirect(Policy::none()) // fetch follows them, by the same rule as flags-seq's
         .build()
-        .expect("the TLS configuration could not be loaded");
+        .unwrap_or_else(|err| job.abort(&format!("cannot make the HTTP client: {err}")));
     // At most `concur_req` downloads hold a permit at once; the others wait for one.
     let semaphore = Semaphore::new(job.concur_req);
     // One future per code. Creating them starts nothing: a future runs only when polled.
@@ -95,7 +101,7 @@ fn download_many(job: &Job) -> Counter {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("the operating system refused to start the runtime");
+        .unwrap_or_else(|err| job.abort(&format!("cannot start the runtime: {err}")));
     runtime.block_on(supervisor(job))
 }
 

@@ -15,7 +15,7 @@ use crossterm::style::{Print, ResetColor};
 use super::canvas::{Canvas, Painter};
 use super::grid;
 use super::state::BoardState;
-use crate::Status;
+use crate::report::Status;
 
 /// The smallest terminal the board is drawn in: 80 columns, 32 lines.
 pub const MIN_SIZE: (u16, u16) = (80, 32);

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::{Counter, Status};
+use crate::report::{Counter, Status};
 
 /// The state of one cell, AA..ZZ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,14 +1,13 @@
-//! The `--board` checks every downloader runs on a real pseudo-terminal. In a downloader's
-//! `tests/`, `flags_common::board_tests!(env!("CARGO_BIN_EXE_flags-seq"));` makes one `#[test]`
-//! of each check below, written once inside `checks!` as the behaviour checks are. Like them,
-//! none of them measures time.
+//! The `--board` checks every downloader runs on a real pseudo-terminal, each a plain function.
+//! In a downloader's `tests/`, `flags_common::board_tests!(env!("CARGO_BIN_EXE_flags-seq"));`
+//! makes one `#[test]` of each. Like the behaviour checks, none of them measures time.
 
 use crossterm::style::{Color, SetForegroundColor};
 use flags_server::Profile;
 use pty_harness::{HIDE_CURSOR, Pty, SHOW_CURSOR};
 use tempfile::TempDir;
 
-use super::{checks, path, run, server, tempdir};
+use super::tools::{path, run, server, tempdir};
 use crate::board::Cell;
 use crate::board::grid::look;
 
@@ -17,9 +16,7 @@ use crate::board::grid::look;
 const END_OF_FIRST_FRAME: &str = " error";
 const FINAL_FRAME: &str = "\x1b[31F";
 
-checks! { $ board_tests;
-
-fn board_final_frame_shows_the_counts(bin) {
+pub fn board_final_frame_shows_the_counts(bin: &str) {
     let server = server(Profile::Local, 0.0, 0.0, 1);
     let dest = tempdir();
     let args = ["--board", "-e", "-m", "20"];
@@ -36,7 +33,7 @@ fn board_final_frame_shows_the_counts(bin) {
     assert!(report.contains("194 flags downloaded."), "{report:?}");
 }
 
-fn board_cells_change_state_during_a_run(bin) {
+pub fn board_cells_change_state_during_a_run(bin: &str) {
     let server = server(Profile::Delay, 0.05, 0.0, 1);
     let dest = tempdir();
     let args = ["--board", "B", "-m", "2"];
@@ -55,7 +52,7 @@ fn board_cells_change_state_during_a_run(bin) {
     assert!(last_status_line(&run.output).contains("done 26/26 · OK 17 · not found 9"));
 }
 
-fn board_ctrl_c_leaves_the_terminal_clean_and_exits_130(bin) {
+pub fn board_ctrl_c_leaves_the_terminal_clean_and_exits_130(bin: &str) {
     let server = server(Profile::Delay, 0.2, 0.0, 1);
     let dest = tempdir();
     let args = ["--board", "-e", "-m", "2"];
@@ -83,7 +80,7 @@ fn board_ctrl_c_leaves_the_terminal_clean_and_exits_130(bin) {
     assert!(reset > coloured, "the colours are reset: {out:?}");
 }
 
-fn board_in_a_small_terminal_falls_back_to_the_bar(bin) {
+pub fn board_in_a_small_terminal_falls_back_to_the_bar(bin: &str) {
     let server = server(Profile::Delay, 0.05, 0.0, 1);
     let dest = tempdir();
     let args = ["--board", "B", "-m", "2"];
@@ -117,7 +114,7 @@ fn board_in_a_small_terminal_falls_back_to_the_bar(bin) {
     assert!(line.chars().count() <= 78, "{line:?}");
 }
 
-fn board_without_a_terminal_prints_what_it_always_did(bin) {
+pub fn board_without_a_terminal_prints_what_it_always_did(bin: &str) {
     let server = server(Profile::Local, 0.0, 0.0, 1);
     let run = |board: bool| {
         let dest = tempdir();
@@ -140,8 +137,6 @@ fn board_without_a_terminal_prints_what_it_always_did(bin) {
             .join("\n")
     };
     assert_eq!(run(true), run(false));
-}
-
 }
 
 /// Start `bin` with `args`, `-s url` and `--dest dest` on a `rows` × `cols` pseudo-terminal.

@@ -14,6 +14,8 @@ pub enum Reply {
     Status(u16, String, Vec<u8>),
     /// A chunked body that never ends.
     Endless,
+    /// A 302 to this `Location`, with a chunked body that never ends.
+    EndlessRedirect(String),
     /// A `Content-Length` of 2 GiB, then bytes until the client goes away.
     Huge,
 }
@@ -122,17 +124,12 @@ fn serve(mut conn: TcpStream, answer: &Answer, stop: &AtomicBool) {
             conn.write_all(head.as_bytes())
                 .and_then(|()| conn.write_all(&body))
         }
-        Reply::Endless => {
-            let head = "HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\n\
-                        Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
-            let chunk = [b"10000\r\n".as_slice(), &[b'G'; 0x10000], b"\r\n"].concat();
-            conn.write_all(head.as_bytes()).and_then(|()| {
-                while !stop.load(Ordering::SeqCst) {
-                    conn.write_all(&chunk)?;
-                }
-                Ok(())
-            })
-        }
+        Reply::Endless => endless(&mut conn, "200 OK\r\nContent-Type: image/gif", stop),
+        Reply::EndlessRedirect(location) => endless(
+            &mut conn,
+            &format!("302 Found\r\nLocation: {location}"),
+            stop,
+        ),
         Reply::Huge => {
             let head = "HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\n\
                         Content-Length: 2147483648\r\nConnection: close\r\n\r\n";
@@ -145,4 +142,21 @@ fn serve(mut conn: TcpStream, answer: &Answer, stop: &AtomicBool) {
             })
         }
     };
+}
+
+/// `status_and_headers`, then a chunked body that never ends, until the client goes away.
+fn endless(
+    conn: &mut TcpStream,
+    status_and_headers: &str,
+    stop: &AtomicBool,
+) -> std::io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 {status_and_headers}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    let chunk = [b"10000\r\n".as_slice(), &[b'G'; 0x10000], b"\r\n"].concat();
+    conn.write_all(head.as_bytes())?;
+    while !stop.load(Ordering::SeqCst) {
+        conn.write_all(&chunk)?;
+    }
+    Ok(())
 }

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 use flags_server::{Config, Profile, ServerHandle};
 use tempfile::TempDir;
 
-use super::signal;
-use crate::{Summary, TraceEvent};
+use crate::platform::signal;
+use crate::report::Summary;
+use crate::trace::TraceEvent;
 
 /// Long enough for any honest run on a slow, shared machine.
 pub const HANG: Duration = Duration::from_secs(180);
@@ -104,7 +105,7 @@ impl Trace {
 
     fn events(&self) -> Vec<TraceEvent> {
         let text = std::fs::read_to_string(&self.path).unwrap_or_default();
-        text.lines().filter_map(Summary::parse_line).collect()
+        text.lines().filter_map(TraceEvent::parse_line).collect()
     }
 
     fn summary(&self) -> Option<Summary> {
@@ -172,7 +173,7 @@ impl Running {
 
     /// Press Ctrl-C.
     pub fn interrupt(&self) {
-        signal::interrupt(&self.child);
+        signal::interrupt(self.child.id());
     }
 
     /// Take the downloader's stdout, to read it while it runs.

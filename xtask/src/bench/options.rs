@@ -165,12 +165,7 @@ pub fn seconds(text: &str) -> Result<Duration, String> {
 
 /// `--timeout`: the downloaders' own bound, so that none of them refuses what was accepted.
 pub fn timeout(text: &str) -> Result<Duration, String> {
-    // MERGE: flags_common::bounds::TIMEOUT.parse(text)
-    let t = seconds(text)?;
-    match t >= Duration::from_millis(1) && t <= Duration::from_secs(86400) {
-        true => Ok(t),
-        false => Err("must be from 0.001 to 86400 seconds".into()),
-    }
+    flags_common::bounds::TIMEOUT.parse(text)
 }
 
 /// `MIN[..MAX]` seconds, as the server takes them: `--delay`.

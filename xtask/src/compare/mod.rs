@@ -86,9 +86,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let json =
         serde_json::json!({ "settings": &session.settings, "headlines": headlines, "rows": rows });
     write_file(out, "report.json", &serde_json::to_string_pretty(&json)?)?;
-    write_file(out, "report.svg", &charts::speed(&rows)?)?;
-    write_file(out, "memory.svg", &charts::memory(&rows)?)?;
-    write_file(out, "timeline.svg", &timeline::draw(&rows, args.timeline)?)?;
+    write_file(out, "report.svg", &charts::speed(&rows, &session.settings)?)?;
+    write_file(
+        out,
+        "memory.svg",
+        &charts::memory(&rows, &session.settings)?,
+    )?;
+    write_file(
+        out,
+        "timeline.svg",
+        &timeline::draw(&rows, args.timeline, &session.settings)?,
+    )?;
     html::write(out)?;
     say(&format!(
         "\nReports in {}:\n  report.md, report.json, report.svg, memory.svg, timeline.svg, report.html",

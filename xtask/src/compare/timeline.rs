@@ -6,9 +6,10 @@ use plotters::prelude::*;
 
 use flags_server::Profile;
 
+use crate::bench::options::Settings;
 use crate::bench::runs::Row;
 use crate::bench::trace::max_in_flight;
-use crate::report::charts::draw_err;
+use crate::report::charts::{CAPTION, TEXT, draw_err};
 
 fn status_color(status: Status) -> RGBColor {
     match status {
@@ -20,7 +21,7 @@ fn status_color(status: Status) -> RGBColor {
 
 /// One panel per downloader run of `scenario`: a thin bar per request from its start to its end,
 /// one row per request in the order they started, coloured by status.
-pub fn draw(rows: &[Row], scenario: Profile) -> anyhow::Result<String> {
+pub fn draw(rows: &[Row], scenario: Profile, settings: &Settings) -> anyhow::Result<String> {
     // The book's scripts write no trace: only our downloaders have a panel.
     let panels: Vec<&Row> = rows
         .iter()
@@ -36,21 +37,22 @@ pub fn draw(rows: &[Row], scenario: Profile) -> anyhow::Result<String> {
     let mut svg = String::new();
     {
         let height = 60 + panel_h * panels.len().max(1) as u32;
-        let root = SVGBackend::with_string(&mut svg, (960, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (1160, height)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
         let title = format!(
-            "{} -e: each request from start to end (green OK, grey not found, red error), first repeat",
-            scenario.label()
+            "{} {}: each request from start to end (green OK, grey 404, red error)",
+            scenario.label(),
+            settings.scope(scenario)
         );
         let root = root
             .margin(12, 0, 0, 0)
-            .titled(&title, ("sans-serif", 18))
+            .titled(&title, ("sans-serif", CAPTION - 2))
             .map_err(draw_err)?;
         if panels.is_empty() {
             root.draw(&Text::new(
                 format!("no runs of {}", scenario.label()),
                 (20, 20),
-                ("sans-serif", 16).into_font(),
+                ("sans-serif", TEXT).into_font(),
             ))
             .map_err(draw_err)?;
         }
@@ -69,10 +71,10 @@ pub fn draw(rows: &[Row], scenario: Profile) -> anyhow::Result<String> {
                     .map_or("n/a".to_string(), |t| t.to_string())
             );
             let mut chart = ChartBuilder::on(area)
-                .caption(caption, ("sans-serif", 14))
+                .caption(caption, ("sans-serif", TEXT + 1))
                 .margin(6)
-                .x_label_area_size(22)
-                .y_label_area_size(50)
+                .x_label_area_size(28)
+                .y_label_area_size(56)
                 .build_cartesian_2d(0f64..t_max, 0f64..lines.len().max(1) as f64)
                 .map_err(draw_err)?;
             chart
@@ -82,6 +84,7 @@ pub fn draw(rows: &[Row], scenario: Profile) -> anyhow::Result<String> {
                 .y_labels(3)
                 .x_label_formatter(&|x| format!("{x:.1}s"))
                 .y_label_formatter(&|y| format!("{y:.0}"))
+                .label_style(("sans-serif", TEXT))
                 .draw()
                 .map_err(draw_err)?;
             chart

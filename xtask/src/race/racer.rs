@@ -82,7 +82,7 @@ impl Racer {
         }
         .command(bin);
         let budget = start.budget;
-        let grace = process::grace(Duration::from_secs(10)); // MERGE: flags_common::bounds default timeout
+        let grace = process::grace(flags_common::bounds::DEFAULT_TIMEOUT);
         let live = Arc::new(Mutex::new(Live::default()));
         let seen = Arc::clone(&live);
         let watch = move |now: Live| {

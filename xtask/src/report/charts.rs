@@ -8,38 +8,57 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use flags_server::Profile;
 
-use crate::bench::options::first_seen;
+use crate::bench::downloader::Downloader;
+use crate::bench::options::{Settings, first_seen};
 use crate::bench::runs::Row;
 
-/// One colour per downloader × concurrency, in the order the rows come.
-pub const SERIES: [RGBColor; 12] = [
-    RGBColor(0x4c, 0x72, 0xb0),
-    RGBColor(0xdd, 0x84, 0x52),
-    RGBColor(0xc4, 0x4e, 0x52),
-    RGBColor(0x55, 0xa8, 0x68),
-    RGBColor(0x2a, 0x6e, 0x3b),
-    RGBColor(0x81, 0x72, 0xb3),
-    RGBColor(0x93, 0x78, 0x60),
-    RGBColor(0xda, 0x8b, 0xc3),
-    RGBColor(0x8c, 0x8c, 0x8c),
-    RGBColor(0xcc, 0xb9, 0x74),
-    RGBColor(0x64, 0xb5, 0xcd),
-    RGBColor(0x1b, 0x3a, 0x6b),
+/// Text sizes, in pixels at the charts' natural size: read from the back of a room.
+pub const TEXT: u32 = 15;
+pub const CAPTION: u32 = 22;
+
+/// One colour per downloader, the same on every chart and page, in the order of
+/// `Downloader::all()`: ours, then the book's scripts.
+const PALETTE: [RGBColor; 7] = [
+    RGBColor(0x4c, 0x72, 0xb0), // flags-seq: blue
+    RGBColor(0xdd, 0x84, 0x52), // flags-threadpool: orange
+    RGBColor(0x2a, 0x8a, 0x4a), // flags-tokio: green
+    RGBColor(0x81, 0x62, 0xb3), // flags-combinators: purple
+    RGBColor(0x8c, 0x8c, 0x8c), // flags2_sequential.py: grey
+    RGBColor(0x93, 0x58, 0x40), // flags2_threadpool.py: brown
+    RGBColor(0x2a, 0x9d, 0xb5), // flags2_asyncio.py: teal
 ];
+
+/// The downloader's colour; `light` for its lower `-m` where a chart shows two.
+pub fn colour(downloader: Downloader, light: bool) -> RGBColor {
+    let index = Downloader::all().position(|d| d == downloader).unwrap_or(0);
+    let RGBColor(r, g, b) = PALETTE[index % PALETTE.len()];
+    let lighten = |c: u8| if light { c + (255 - c) / 2 } else { c };
+    RGBColor(lighten(r), lighten(g), lighten(b))
+}
+
+/// What marks a run the time budget cut short, on its bar or point label.
+pub const CUT: &str = "*";
+
+/// Whether `row`'s run was stopped by the budget (or killed): its figures are what it did
+/// until then, not a finished run.
+pub fn cut(row: &Row) -> bool {
+    row.median.budget_hit || row.median.killed
+}
 
 pub fn draw_err(err: impl std::fmt::Display) -> anyhow::Error {
     anyhow::anyhow!("drawing failed: {err}")
 }
 
 /// Items/s for each downloader in each scenario.
-pub fn speed(rows: &[Row]) -> anyhow::Result<String> {
+pub fn speed(rows: &[Row], settings: &Settings) -> anyhow::Result<String> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (1160, 520)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (1160, 560)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
         bars(
             &root,
             rows,
+            settings,
             &Panel {
                 caption: "Speed: items per second (log scale), median of the repeats",
                 y_desc: "items/s",
@@ -53,15 +72,16 @@ pub fn speed(rows: &[Row]) -> anyhow::Result<String> {
 }
 
 /// Peak RSS (MiB) above, peak threads below, for each downloader in each scenario.
-pub fn memory(rows: &[Row]) -> anyhow::Result<String> {
+pub fn memory(rows: &[Row], settings: &Settings) -> anyhow::Result<String> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (1160, 900)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (1160, 1000)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
-        let (top, bottom) = root.split_vertically(450);
+        let (top, bottom) = root.split_vertically(500);
         bars(
             &top,
             rows,
+            settings,
             &Panel {
                 caption: "Memory: peak resident set size, MiB (log scale)",
                 y_desc: "peak RSS, MiB",
@@ -72,6 +92,7 @@ pub fn memory(rows: &[Row]) -> anyhow::Result<String> {
         bars(
             &bottom,
             rows,
+            settings,
             &Panel {
                 caption: "Threads: peak number of threads of the process (log scale)",
                 y_desc: "threads",
@@ -125,10 +146,13 @@ pub fn figure(v: f64) -> String {
     }
 }
 
-/// Grouped bars on a log scale: a group per scenario, a bar per row label, its value on top.
+/// Grouped bars on a log scale: a group per scenario, a bar per downloader and `-m` in the
+/// downloader's colour (lighter for its lower `-m`), its value above it; a run the budget cut
+/// short is outlined only, its value marked `*`.
 fn bars<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     rows: &[Row],
+    settings: &Settings,
     panel: &Panel,
 ) -> anyhow::Result<()>
 where
@@ -136,28 +160,29 @@ where
 {
     let mut scenarios: Vec<Profile> = rows.iter().map(|r| r.scenario).collect();
     scenarios.dedup();
-    let labels: Vec<String> = first_seen(rows.iter().map(Row::label));
-    let series: Vec<&str> = labels.iter().map(String::as_str).collect();
-    // The key has a column of its own: the axis needs room only for the values on the bars.
+    let series = first_seen(rows.iter().map(|r| (r.downloader, r.concurrency)));
+    // Room above the highest bar for its value, written upwards.
     let (lo, hi) = panel.log_range(rows, 2.0);
+    let hi = hi * 10.0;
     let groups = scenarios.len().max(1);
     let (plot, key_area) = area.split_horizontally(area.dim_in_pixel().0 as i32 - KEY_WIDTH);
-    key(&key_area, &series)?;
+    key(&key_area, &series, rows.iter().any(cut))?;
     let mut chart = ChartBuilder::on(&plot)
-        .caption(panel.caption, ("sans-serif", 20))
+        .caption(panel.caption, ("sans-serif", CAPTION))
         .margin(15)
-        .x_label_area_size(35)
-        .y_label_area_size(70)
+        .x_label_area_size(40)
+        .y_label_area_size(80)
         .build_cartesian_2d(0f64..groups as f64, (lo..hi).log_scale())
         .map_err(draw_err)?;
-    let names: Vec<&str> = scenarios.iter().map(|s| s.label()).collect();
-    // Labels fall on multiples of 0.5: the group centres get the scenario's name.
+    let names: Vec<String> = scenarios
+        .iter()
+        .map(|s| format!("{} {}", s.label(), settings.scope(*s)))
+        .collect();
+    // Labels fall on multiples of 0.5: the group centres get the scenario and what ran.
     let x_label = |x: &f64| {
         let i = x.floor();
         if (x - i - 0.5).abs() < 1e-6 {
-            names
-                .get(i as usize)
-                .map_or(String::new(), |n| format!("{n} -e"))
+            names.get(i as usize).cloned().unwrap_or_default()
         } else {
             String::new()
         }
@@ -175,36 +200,43 @@ where
                 format!("{y}")
             }
         })
-        .label_style(("sans-serif", 14))
+        .label_style(("sans-serif", TEXT))
+        .axis_desc_style(("sans-serif", TEXT))
         .draw()
         .map_err(draw_err)?;
     let width = 0.8 / series.len().max(1) as f64;
-    for (k, name) in series.iter().enumerate() {
-        let color = SERIES[k % SERIES.len()];
-        let bars: Vec<(f64, f64)> = rows
+    for (k, &(downloader, m)) in series.iter().enumerate() {
+        let light = downloader.concurrencies().len() > 1 && m < downloader.max_concurrency();
+        let color = colour(downloader, light);
+        let bars: Vec<(f64, f64, bool)> = rows
             .iter()
-            .filter(|r| r.label() == *name)
+            .filter(|r| r.downloader == downloader && r.concurrency == m)
             .filter_map(|r| {
                 let g = scenarios.iter().position(|s| *s == r.scenario)? as f64;
-                Some((
-                    g + 0.1 + k as f64 * width,
-                    (panel.value)(r).filter(|v| *v > 0.0)?,
-                ))
+                let value = (panel.value)(r).filter(|v| *v > 0.0)?;
+                Some((g + 0.1 + k as f64 * width, value, cut(r)))
             })
             .collect();
         chart
-            .draw_series(
-                bars.iter()
-                    .map(|&(x, v)| Rectangle::new([(x, lo), (x + width * 0.9, v)], color.filled())),
-            )
+            .draw_series(bars.iter().map(|&(x, v, cut)| {
+                let style = if cut {
+                    color.stroke_width(2)
+                } else {
+                    color.filled()
+                };
+                Rectangle::new([(x, lo), (x + width * 0.9, v)], style)
+            }))
             .map_err(draw_err)?;
         chart
-            .draw_series(bars.iter().map(|&(x, v)| {
-                let style = ("sans-serif", 11)
+            .draw_series(bars.iter().map(|&(x, v, cut)| {
+                // Upwards, so that neighbouring values never overlap.
+                let style = ("sans-serif", TEXT)
                     .into_font()
+                    .transform(FontTransform::Rotate270)
                     .into_text_style(area)
-                    .pos(Pos::new(HPos::Center, VPos::Bottom));
-                Text::new(label(v, panel.whole), (x + width * 0.45, v), style)
+                    .pos(Pos::new(HPos::Left, VPos::Center));
+                let text = label(v, panel.whole) + if cut { CUT } else { "" };
+                Text::new(text, (x + width * 0.45, v * 1.15), style)
             }))
             .map_err(draw_err)?;
     }
@@ -212,24 +244,36 @@ where
 }
 
 /// Width of the key beside each bar chart, in pixels.
-const KEY_WIDTH: i32 = 230;
+const KEY_WIDTH: i32 = 250;
 
 /// The key: a colour chip and a name per series, top down, in a column of its own so that it
-/// never hides a bar.
-fn key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[&str]) -> anyhow::Result<()>
+/// never hides a bar; under it, what `*` means when a run was cut.
+fn key<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &[(Downloader, usize)],
+    any_cut: bool,
+) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {
-    for (k, name) in series.iter().enumerate() {
-        let color = SERIES[k % SERIES.len()];
-        let y = 50 + 20 * k as i32;
-        area.draw(&Rectangle::new([(0, y - 6), (12, y + 6)], color.filled()))
+    let style = ("sans-serif", TEXT)
+        .into_font()
+        .into_text_style(area)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    let mut y = 50;
+    for &(downloader, m) in series {
+        let light = downloader.concurrencies().len() > 1 && m < downloader.max_concurrency();
+        let color = colour(downloader, light);
+        area.draw(&Rectangle::new([(0, y - 7), (14, y + 7)], color.filled()))
             .map_err(draw_err)?;
-        let style = ("sans-serif", 13)
-            .into_font()
-            .into_text_style(area)
-            .pos(Pos::new(HPos::Left, VPos::Center));
-        area.draw(&Text::new(*name, (20, y), style))
+        let name = format!("{downloader} -m {m}");
+        area.draw(&Text::new(name, (22, y), style.clone()))
+            .map_err(draw_err)?;
+        y += 22;
+    }
+    if any_cut {
+        let note = format!("{CUT} cut by the time budget");
+        area.draw(&Text::new(note, (0, y + 10), style))
             .map_err(draw_err)?;
     }
     Ok(())
