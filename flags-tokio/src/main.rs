@@ -99,6 +99,10 @@ async fn supervisor(job: &Job) -> Counter {
 fn download_many(job: &Job) -> Counter {
     // The book's `asyncio.run(supervisor(...))`: one thread runs the event loop.
     let runtime = tokio::runtime::Builder::new_current_thread()
+        // The blocking threads that save the files (tokio's default: up to 512). Two are enough:
+        // every file goes to one directory, which lets one thread at a time add a name, so more
+        // threads only wait their turn, and on a small machine they burn its cores waiting.
+        .max_blocking_threads(2)
         .enable_all()
         .build()
         .unwrap_or_else(|err| job.abort(&format!("cannot start the runtime: {err}")));
