@@ -92,8 +92,11 @@ impl Fetch for ureq::Agent {
         let mut url = parse(url)?;
         let mut hops = 0;
         loop {
-            // ureq follows nothing itself, whatever the agent says: the rule is ours alone.
-            let get = self.get(url.as_str()).config().max_redirects(0).build();
+            // ureq follows nothing itself, whatever the agent says: the rule is ours alone. A 404
+            // comes back as a response, not an error, so that `read_body` can read its short
+            // page and ureq keeps the connection for the next request.
+            let get = self.get(url.as_str()).config().max_redirects(0);
+            let get = get.http_status_as_error(false).build();
             let resp = get.call()?;
             let location = header_text(
                 resp.headers()
@@ -218,7 +221,10 @@ impl ReadBody for ureq::http::Response<ureq::Body> {
                 .get(ureq::http::header::LOCATION)
                 .map(|v| v.as_bytes()),
         );
-        check_status(self.status().as_u16(), location.as_deref())?;
+        if let Err(err) = check_status(self.status().as_u16(), location.as_deref()) {
+            drain_short(self.body_mut());
+            return Err(err);
+        }
         let body = self.body_mut();
         check_length(body.content_length(), max_size)?;
         // Not ureq's `limit(..).read_to_vec()`: its `read_to_end` doubles the buffer past the
@@ -234,6 +240,18 @@ impl ReadBody for ureq::http::Response<ureq::Body> {
                 Err(err) => return Err(io_to_fetch(err)),
             }
         }
+    }
+}
+
+/// What is left of a short answer that is not a flag (a 404 page), read and dropped: ureq puts
+/// a connection back in its pool only once its body is read, and closes it otherwise, so every
+/// 404 would cost a new connection.
+#[cfg(feature = "ureq")]
+fn drain_short(body: &mut ureq::Body) {
+    const SHORT: u64 = 64 * 1024;
+    if body.content_length().is_some_and(|n| n <= SHORT) {
+        let mut reader = body.with_config().limit(SHORT).reader();
+        let _ = std::io::copy(&mut reader, &mut std::io::sink());
     }
 }
 

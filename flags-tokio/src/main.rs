@@ -49,7 +49,7 @@ async fn download_one(client: &Client, cc: &str, job: &Job) -> Result<Saved, Fet
         false => cc.to_string(),
     };
     let image = get_flag(client, job, cc).await?;
-    // Writing a file blocks: run it on tokio's blocking threads (the book's `asyncio.to_thread`)
+    // Writing a file blocks: run it on tokio's blocking thread (the book's `asyncio.to_thread`)
     // so this thread stays free to drive the other downloads.
     let (dest, cc) = (job.dest.clone(), cc.to_string());
     let saved = task::spawn_blocking(move || save_flag(&image, &dest, &cc, &name))
@@ -99,6 +99,10 @@ async fn supervisor(job: &Job) -> Counter {
 fn download_many(job: &Job) -> Counter {
     // The book's `asyncio.run(supervisor(...))`: one thread runs the event loop.
     let runtime = tokio::runtime::Builder::new_current_thread()
+        // Files are saved on one blocking thread (tokio's default: up to 512). Every file goes
+        // to one directory, which lets one thread at a time add a name: more threads only wait
+        // their turn, and on a small machine they burn its cores waiting.
+        .max_blocking_threads(1)
         .enable_all()
         .build()
         .unwrap_or_else(|err| job.abort(&format!("cannot start the runtime: {err}")));

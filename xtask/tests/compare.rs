@@ -123,3 +123,68 @@ fn bad_compare_options_are_usage_errors() {
         );
     }
 }
+
+#[test]
+fn local_rows_are_held_to_a_floor_measured_on_this_machine() {
+    let out = tempfile::tempdir().unwrap();
+    let args = [
+        "compare",
+        "--quick",
+        "--profile",
+        "dev",
+        "--scenario",
+        "local,error",
+        "--impl",
+        "seq,tokio",
+        "--budget",
+        "2",
+        "--limit",
+        "20",
+        "--repeat",
+        "1",
+    ];
+    let output = xtask(&args, out.path());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json = json(out.path(), "report.json");
+    for row in json["rows"].as_array().unwrap() {
+        let floor = &row["floor"];
+        if row["scenario"] != "LOCAL" {
+            assert!(floor.is_null(), "{row}");
+            continue;
+        }
+        // Three parts, each measured; the request part at the row's concurrency, at most one
+        // connection per code.
+        for part in ["startup_s", "requests_s", "files_s"] {
+            assert!(floor[part].as_f64().unwrap() > 0.0, "{part}: {row}");
+        }
+        let m = row["concurrency"].as_u64().unwrap();
+        assert_eq!(floor["connections"].as_u64(), Some(m.min(20)), "{row}");
+        // -l 20: twenty GETs, and a file for each flag the server has among them.
+        assert_eq!(floor["files"], row["median"]["ok"], "{row}");
+        assert!(floor["times"].as_f64().unwrap() > 0.0, "{row}");
+    }
+    let md = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    assert!(md.contains("| × floor |"), "{md}");
+    let local = md
+        .lines()
+        .find(|l| l.starts_with("| LOCAL | flags-tokio | 5 |"))
+        .unwrap();
+    let error = md
+        .lines()
+        .find(|l| l.starts_with("| ERROR | flags-tokio | 5 |"))
+        .unwrap();
+    assert!(local.contains("×"), "{local}");
+    assert!(!error.contains("×"), "{error}");
+    // The floor's parts and how it was measured, in report.md, report.html and the terminal.
+    let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    for text in [&md, &html, &stdout.to_string()] {
+        assert!(text.contains("LOCAL floor, the parts added"), "{text}");
+        assert!(text.contains("20 keep-alive GETs"), "{text}");
+    }
+    assert!(md.contains("It leaves out") && html.contains("It leaves out"));
+}

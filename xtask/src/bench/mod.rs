@@ -11,11 +11,13 @@
 //! - `plan`: which runs, in which order.
 //! - `runs`: the measuring loop and the rows it gives.
 //! - `measure`, `trace`: what one run measured, from its trace and the process.
+//! - `floor`: the least time this machine takes for a LOCAL run's job, for "× floor".
 //! - `python`: the book's scripts with `--python DIR`.
 //! - `session`, `progress`: setting up, and the line that says which run is going on.
 
 pub mod build;
 pub mod downloader;
+pub mod floor;
 pub mod invocation;
 pub mod measure;
 pub mod options;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::build::Bins;
 use super::downloader::Downloader;
+use super::floor::Floor;
 use super::invocation::{Codes, Invocation};
 use super::measure::Measure;
 use super::options::Settings;
@@ -32,6 +33,9 @@ pub struct Row {
     /// The first repeat's requests, for the timeline.
     #[serde(skip)]
     pub timeline: Vec<Span>,
+    /// LOCAL rows of ours: this machine's least time for the same job (see `floor`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor: Option<Floor>,
 }
 
 impl Row {
@@ -88,6 +92,7 @@ pub fn all(plan: &[Run], bench: &Bench<'_>) -> anyhow::Result<Option<Vec<Row>>> 
                 median: Measure::median_of(&repeats),
                 repeats,
                 timeline,
+                floor: None,
             });
         }
     }

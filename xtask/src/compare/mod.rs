@@ -1,9 +1,10 @@
 //! `cargo xtask compare`: the talk's demo, measured. Builds the downloaders and the server,
 //! starts one server process per scenario, runs each downloader (and, with `--python`, the
 //! book's scripts) at its book default and maximum `-m`, and writes a table, JSON, charts and
-//! an HTML page. Its own parts: the headlines and the timeline; the rest is the shared core
-//! (`bench`) and reports (`report`).
+//! an HTML page. Its own parts: the headlines, the timeline and the floor of the LOCAL rows;
+//! the rest is the shared core (`bench`) and reports (`report`).
 
+mod floor;
 mod headlines;
 mod timeline;
 
@@ -62,11 +63,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &distinct(&args.implementation),
         session.python.is_some(),
     );
-    let Some(rows) = runs::all(&plan, &session.bench())? else {
+    let Some(mut rows) = runs::all(&plan, &session.bench())? else {
+        return Ok(interrupted());
+    };
+    let Some(floor_lines) = floor::fill(&mut rows, &session.bench())? else {
         return Ok(interrupted());
     };
 
-    let headlines = headlines::of(&session.settings, &rows);
+    let mut headlines = headlines::of(&session.settings, &rows);
+    headlines.extend(floor_lines);
     say(&table::text_table(&rows));
     for line in &headlines {
         say(&fit(line));

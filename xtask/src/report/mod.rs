@@ -49,7 +49,7 @@ pub fn settings_line(settings: &Settings) -> String {
 }
 
 /// What the columns mean, under the table in report.md and report.html.
-pub const COLUMN_NOTES: [&str; 6] = [
+pub const COLUMN_NOTES: [&str; 7] = [
     "RSS and CPU come from the downloader's own `rusage` (wait4): peak resident memory, user + system time.",
     "threads is the peak of the `Threads:` line of the process's status in procfs (Linux), sampled every 10 ms: the main thread, then one per \
      pool worker for flags-threadpool; flags-tokio runs every task on one thread (a current-thread runtime), \
@@ -59,6 +59,14 @@ pub const COLUMN_NOTES: [&str; 6] = [
     "ideal is the least time the server's injected delays allow: their sum over one connection, \
      max(sum/N, longest) for N, and efficiency is ideal / elapsed (our downloaders only: the book's \
      scripts give up on a request after 3.1 s).",
+    "× floor (LOCAL, our downloaders): (start-up + elapsed) / floor. The floor is this machine's least time \
+     for the same job, measured after the runs against a LOCAL server of its own, each part the median of 5 \
+     tries: start-up is the downloader's own `-l 1` run, spawn to exit; requests are the same GETs as \
+     keep-alive HTTP/1.1 over plain blocking sockets, as many connections as -m, one thread per core; files \
+     are the 200s' bodies written with one plain write each into a fresh directory. It leaves out what a \
+     downloader does besides: URL and redirect handling, checks of each answer, saving each flag whole \
+     (a temporary file, then a rename), the progress line and the trace; and the parts are added, so a run \
+     that writes while it downloads could come under 1×.",
     "not att. is what a Ctrl-C spared: codes never started. note: budget (SIGINT at the time budget), \
      killed (SIGKILL: no end after it), trace counts (counted from the trace), server counts \
      (a book script that printed no report: counts from the server, speed over its time from start to exit).",

@@ -23,7 +23,7 @@ pub struct Column {
 }
 
 /// The columns, in order. Adding one is one entry here.
-pub const COLUMNS: [Column; 15] = [
+pub const COLUMNS: [Column; 16] = [
     // The terminal groups the rows under their scenario instead.
     text("scenario", |r| r.scenario.label().to_string()).full_only(),
     text("downloader", |r| r.downloader.to_string()),
@@ -43,6 +43,12 @@ pub const COLUMNS: [Column; 15] = [
             .threads_peak
             .map_or(NOT_MEASURED.into(), |t| t.to_string())
     }),
+    number("× floor", |r| {
+        let times = r.floor.as_ref().and_then(|f| f.times);
+        times.map_or("-".to_string(), |x| format!("{x:.2}×"))
+    })
+    // The terminal has it as a headline: the table would pass 100 columns.
+    .full_only(),
     number("CPU s", |r| measured(r.median.cpu_s(), 2)).full_only(),
     number("ideal s", |r| opt(r.median.ideal_s, 2)).full_only(),
     number("efficiency", |r| {

@@ -1,0 +1,333 @@
+//! The floor of a LOCAL run: the least time this machine takes for the same job, measured with
+//! plain means, so that a downloader's time has a reference. Three parts, added:
+//!
+//! - start-up: the downloader's own `-l 1` run, from spawn to exit;
+//! - requests: the same GETs as keep-alive HTTP/1.1 over plain blocking sockets, with as many
+//!   connections as the run's `-m`, driven by one thread per core (a load generator's way);
+//! - files: the bodies of the 200s written into a fresh directory, one `fs::write` each.
+//!
+//! Each part is the median of `REPEATS` tries, against a LOCAL server process of its own.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use flags_server::Profile;
+use serde::{Deserialize, Serialize};
+
+use super::invocation::{Codes, Invocation};
+use super::server::ServerProcess;
+
+/// Tries of each part; the median is kept.
+pub const REPEATS: usize = 5;
+
+/// One LOCAL run's floor, in seconds, and how far above it the run is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Floor {
+    /// The downloader's own `-l 1` run, spawn to exit.
+    pub startup_s: f64,
+    /// The GETs over `connections` keep-alive connections.
+    pub requests_s: f64,
+    /// Writing the bodies of the 200s as plain files.
+    pub files_s: f64,
+    /// Connections of the request part: the run's `-m`, at most one per code.
+    pub connections: usize,
+    /// Files written by the file part.
+    pub files: usize,
+    /// (start-up + the run's elapsed) / the floor; None when the run has no elapsed time.
+    pub times: Option<f64>,
+}
+
+impl Floor {
+    /// The three parts added.
+    pub fn total_s(&self) -> f64 {
+        self.startup_s + self.requests_s + self.files_s
+    }
+}
+
+/// What measures the floor: a LOCAL server process of its own and the paths of the codes.
+pub struct Meter {
+    server: ServerProcess,
+    paths: Vec<String>,
+    /// Where the start-up runs and the file part write; removed on drop.
+    scratch: PathBuf,
+    /// The bodies of the 200s of the last request part.
+    bodies: Bodies,
+}
+
+impl Meter {
+    /// A LOCAL server from `server_bin`, seeded; `codes` as the runs ask for them.
+    pub fn start(
+        server_bin: &Path,
+        seed: u64,
+        codes: Codes,
+        scratch: PathBuf,
+    ) -> anyhow::Result<Meter> {
+        let server = ServerProcess::start(server_bin, Profile::Local, 0, seed, None)?;
+        let paths = paths(&server.ready.base_url, &codes.list())?;
+        Ok(Meter {
+            server,
+            paths,
+            scratch,
+            bodies: Vec::new(),
+        })
+    }
+
+    /// GETs of the request part: one per code.
+    pub fn gets(&self) -> usize {
+        self.paths.len()
+    }
+
+    /// The request part over `connections` (at most one per code): the median of `REPEATS`.
+    pub fn requests(&mut self, connections: usize) -> anyhow::Result<f64> {
+        let connections = connections.min(self.paths.len()).max(1);
+        let mut tries = Vec::new();
+        for _ in 0..REPEATS {
+            let (seconds, bodies) = get_all(self.server.ready.addr, &self.paths, connections)?;
+            tries.push(seconds);
+            self.bodies = bodies;
+        }
+        Ok(median(tries))
+    }
+
+    /// The start-up part: `bin`'s `-l 1` run, spawn to exit, the median of `REPEATS`.
+    pub fn start_up(&self, bin: &Path) -> anyhow::Result<f64> {
+        start_up(bin, &self.server.ready.base_url, &self.scratch)
+    }
+
+    /// The file part: the last request part's 200s written as files, the median of
+    /// `REPEATS`; and how many files.
+    pub fn files(&self) -> anyhow::Result<(f64, usize)> {
+        let seconds = write_all(&self.bodies, &self.scratch.join("files"))?;
+        Ok((seconds, self.bodies.len()))
+    }
+}
+
+impl Drop for Meter {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.scratch);
+    }
+}
+
+/// The path of each code's flag under the server's base URL (`http://HOST:PORT/flags`).
+fn paths(base_url: &str, codes: &[String]) -> anyhow::Result<Vec<String>> {
+    let rest = base_url
+        .strip_prefix("http://")
+        .with_context(|| format!("not an http:// URL: {base_url}"))?;
+    let prefix = rest.find('/').map_or("", |i| &rest[i..]);
+    Ok(codes
+        .iter()
+        .map(|cc| format!("{prefix}/{cc}/{cc}.gif", cc = cc.to_lowercase()))
+        .collect())
+}
+
+/// The median of the tries (the lower middle one).
+fn median(mut tries: Vec<f64>) -> f64 {
+    tries.sort_by(f64::total_cmp);
+    tries[(tries.len() - 1) / 2]
+}
+
+/// The downloader's `-l 1` run, spawn to exit: the median of `REPEATS`.
+fn start_up(bin: &Path, base_url: &str, scratch: &Path) -> anyhow::Result<f64> {
+    let dest = scratch.join("start-up");
+    let trace = scratch.join("start-up.jsonl");
+    let mut tries = Vec::new();
+    for _ in 0..REPEATS {
+        let _ = std::fs::remove_dir_all(&dest);
+        std::fs::create_dir_all(&dest)?;
+        let invocation = Invocation {
+            codes: Codes {
+                all: false,
+                limit: Some(1),
+            },
+            max_req: 1,
+            base_url,
+            timeout: None,
+            dest: &dest,
+            trace: &trace,
+        };
+        let mut command: Command = invocation.command(bin);
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let started = Instant::now();
+        let status = command
+            .status()
+            .with_context(|| format!("cannot run {}", bin.display()))?;
+        tries.push(started.elapsed().as_secs_f64());
+        if !status.success() {
+            bail!("{} -l 1 failed: {status}", bin.display());
+        }
+    }
+    Ok(median(tries))
+}
+
+/// The bodies of the 200s, each with the index of its path.
+type Bodies = Vec<(usize, Vec<u8>)>;
+
+/// One keep-alive connection with a request on its way, or idle.
+struct Connection {
+    reader: BufReader<TcpStream>,
+    pending: Option<usize>,
+}
+
+/// GET every path over `connections` keep-alive connections, one thread per core, each thread
+/// keeping a request in flight on each of its connections. The seconds from the first connect
+/// to the last byte, and the bodies of the 200s (by path index).
+fn get_all(
+    addr: SocketAddr,
+    paths: &[String],
+    connections: usize,
+) -> anyhow::Result<(f64, Bodies)> {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let threads = cores.min(connections);
+    let next = AtomicUsize::new(0);
+    let started = Instant::now();
+    let results: Vec<anyhow::Result<Bodies>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                // Connections dealt out as evenly as they go.
+                let mine = connections / threads + usize::from(t < connections % threads);
+                let next = &next;
+                scope.spawn(move || drive(addr, paths, mine, next))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| bail!("a floor thread panicked"))
+            })
+            .collect()
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    let mut bodies = Vec::new();
+    for result in results {
+        bodies.extend(result?);
+    }
+    bodies.sort_by_key(|(i, _)| *i);
+    Ok((seconds, bodies))
+}
+
+/// One thread's share: `count` connections, each given the next path as soon as it is free.
+fn drive(
+    addr: SocketAddr,
+    paths: &[String],
+    count: usize,
+    next: &AtomicUsize,
+) -> anyhow::Result<Bodies> {
+    let mut conns = Vec::with_capacity(count);
+    for _ in 0..count {
+        let stream =
+            TcpStream::connect(addr).with_context(|| format!("cannot connect to {addr}"))?;
+        stream.set_nodelay(true)?;
+        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+        conns.push(Connection {
+            reader: BufReader::new(stream),
+            pending: None,
+        });
+    }
+    let mut bodies = Vec::new();
+    loop {
+        for conn in conns.iter_mut() {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(path) = paths.get(i) else { break };
+            let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+            conn.reader.get_mut().write_all(request.as_bytes())?;
+            conn.pending = Some(i);
+        }
+        let mut any = false;
+        for conn in conns.iter_mut() {
+            let Some(i) = conn.pending.take() else {
+                continue;
+            };
+            any = true;
+            let (status, body) = response(&mut conn.reader)?;
+            if status == 200 {
+                bodies.push((i, body));
+            }
+        }
+        if !any {
+            return Ok(bodies);
+        }
+    }
+}
+
+/// One response: its status and body (the server gives every body a `Content-Length`).
+fn response(reader: &mut BufReader<TcpStream>) -> anyhow::Result<(u16, Vec<u8>)> {
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let status: u16 = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .with_context(|| format!("not an HTTP status line: {line:?}"))?;
+    let mut length = None;
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            bail!("the connection closed in a response's head");
+        }
+        let header = line.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse::<usize>().ok();
+        }
+    }
+    let length = length.context("a response without Content-Length")?;
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+    Ok((status, body))
+}
+
+/// Write each body as a file into `dir`, made fresh each try: the median of `REPEATS`.
+fn write_all(bodies: &[(usize, Vec<u8>)], dir: &Path) -> anyhow::Result<f64> {
+    let mut tries = Vec::new();
+    for _ in 0..REPEATS {
+        let _ = std::fs::remove_dir_all(dir);
+        let started = Instant::now();
+        std::fs::create_dir_all(dir)?;
+        for (i, body) in bodies {
+            std::fs::write(dir.join(format!("{i}.gif")), body)
+                .with_context(|| format!("cannot write in {}", dir.display()))?;
+        }
+        tries.push(started.elapsed().as_secs_f64());
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(median(tries))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_follow_the_base_url() {
+        let codes = ["BR".to_string(), "CN".to_string()];
+        let got = paths("http://127.0.0.1:8000/flags", &codes).unwrap();
+        assert_eq!(got, ["/flags/br/br.gif", "/flags/cn/cn.gif"]);
+        assert_eq!(paths("http://h:1", &codes).unwrap()[0], "/br/br.gif");
+        assert!(paths("ftp://h/flags", &codes).is_err());
+    }
+
+    #[test]
+    fn the_floor_adds_its_parts() {
+        let floor = Floor {
+            startup_s: 0.002,
+            requests_s: 0.010,
+            files_s: 0.004,
+            ..Floor::default()
+        };
+        assert!((floor.total_s() - 0.016).abs() < 1e-12);
+        assert_eq!(median(vec![3.0, 1.0, 2.0, 9.0]), 2.0);
+    }
+}

@@ -1,0 +1,114 @@
+//! compare's floor: each LOCAL row of ours gets this machine's least time for the same job
+//! (`bench::floor`) and how far above it the row is; the lines that say what the floor is made of.
+
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+
+use flags_server::Profile;
+
+use crate::bench::downloader::{Downloader, Impl};
+use crate::bench::floor::{Floor, Meter, REPEATS};
+use crate::bench::invocation::Codes;
+use crate::bench::process::aborted;
+use crate::bench::runs::{Bench, Row};
+
+/// Fill in the floor of every LOCAL row of ours; the lines that say it, for the headlines.
+/// None when Ctrl-C stopped it.
+pub fn fill(rows: &mut [Row], bench: &Bench<'_>) -> anyhow::Result<Option<Vec<String>>> {
+    let ours = |r: &Row| match (r.scenario, r.downloader) {
+        (Profile::Local, Downloader::Rust(implementation)) => Some(implementation),
+        _ => None,
+    };
+    if !rows.iter().any(|r| ours(r).is_some()) {
+        return Ok(Some(Vec::new()));
+    }
+    let codes = Codes {
+        all: false,
+        limit: bench.settings.limit,
+    };
+    let scratch = bench.out.join("floor");
+    let mut meter = Meter::start(&bench.bins.server, bench.settings.seed, codes, scratch)?;
+    let mut requests: BTreeMap<usize, f64> = BTreeMap::new();
+    let mut startup: BTreeMap<Impl, f64> = BTreeMap::new();
+    for row in rows.iter_mut() {
+        let Some(implementation) = ours(row) else {
+            continue;
+        };
+        let connections = row.concurrency.min(meter.gets()).max(1);
+        if let Entry::Vacant(slot) = requests.entry(connections) {
+            slot.insert(meter.requests(connections)?);
+        }
+        if let Entry::Vacant(slot) = startup.entry(implementation) {
+            slot.insert(meter.start_up(bench.bins.downloader(implementation))?);
+        }
+        if aborted() {
+            return Ok(None);
+        }
+        row.floor = Some(Floor {
+            startup_s: startup[&implementation],
+            requests_s: requests[&connections],
+            connections,
+            ..Floor::default()
+        });
+    }
+    let (files_s, files) = meter.files()?;
+    for row in rows.iter_mut() {
+        if let Some(floor) = row.floor.as_mut() {
+            floor.files_s = files_s;
+            floor.files = files;
+            floor.times = row
+                .median
+                .elapsed_s
+                .map(|e| (floor.startup_s + e) / floor.total_s());
+        }
+    }
+    let mut lines = vec![parts(&requests, &startup, files_s, files, meter.gets())];
+    lines.extend(times(rows));
+    Ok(Some(lines))
+}
+
+/// Each LOCAL row against its floor, in one line: `flags-tokio -m 5 1.10×, ...`.
+fn times(rows: &[Row]) -> Option<String> {
+    let parts: Vec<String> = rows
+        .iter()
+        .filter_map(|row| {
+            let x = row.floor.as_ref()?.times?;
+            Some(format!("{} -m {} {x:.2}×", row.downloader, row.concurrency))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| {
+        format!(
+            "LOCAL × floor, (start-up + elapsed) / floor: {}.",
+            parts.join(", ")
+        )
+    })
+}
+
+/// What the floor is made of, for the headlines.
+fn parts(
+    requests: &BTreeMap<usize, f64>,
+    startup: &BTreeMap<Impl, f64>,
+    files_s: f64,
+    files: usize,
+    gets: usize,
+) -> String {
+    let ms = |s: f64| format!("{:.1} ms", s * 1000.0);
+    let over: Vec<String> = requests
+        .iter()
+        .map(|(&n, &s)| {
+            let plural = if n == 1 { "" } else { "s" };
+            format!("{} over {n} connection{plural}", ms(s))
+        })
+        .collect();
+    let starts: Vec<String> = startup
+        .iter()
+        .map(|(i, &s)| format!("{} {}", i.package(), ms(s)))
+        .collect();
+    format!(
+        "LOCAL floor, the parts added (medians of {REPEATS}, on a machine doing other work): \
+         {gets} keep-alive GETs {}; {files} files written {}; start-up (a -l 1 run) {}.",
+        over.join(", "),
+        ms(files_s),
+        starts.join(", "),
+    )
+}
