@@ -30,7 +30,12 @@ fn downloaders(impls: &[Impl], python: bool) -> Vec<Downloader> {
     all
 }
 
-/// `compare`: each profile, each downloader at its book default and maximum.
+/// Where LOCAL runs are held to their floor besides the book's levels: enough requests in
+/// flight to keep the loopback busy, few enough for one event-loop thread.
+pub const FLOOR_M: usize = 100;
+
+/// `compare`: each profile, each downloader at its book default and maximum; on LOCAL our
+/// concurrent ones at `FLOOR_M` too, in between (the floor is measured for ours only).
 pub fn compare(profiles: &[Profile], impls: &[Impl], python: bool) -> Vec<Run> {
     let downloaders = downloaders(impls, python);
     let mut plan = Vec::new();
@@ -38,7 +43,13 @@ pub fn compare(profiles: &[Profile], impls: &[Impl], python: bool) -> Vec<Run> {
         // The book's scripts only know the book's servers.
         let runs_there = |d: &&Downloader| d.is_ours() || python::knows(profile);
         for &downloader in downloaders.iter().filter(runs_there) {
-            for &concurrency in downloader.concurrencies() {
+            let mut levels = downloader.concurrencies().to_vec();
+            let held_to_floor = profile == Profile::Local && downloader.is_ours();
+            if held_to_floor && downloader.max_concurrency() > FLOOR_M {
+                levels.push(FLOOR_M);
+                levels.sort_unstable();
+            }
+            for concurrency in levels {
                 plan.push(Run {
                     profile,
                     downloader,
@@ -94,7 +105,7 @@ mod tests {
 
     #[test]
     fn compare_pairs_the_book_scripts_with_the_chosen_models() {
-        let plan = compare(&[Profile::Local], &[Impl::Tokio], true);
+        let plan = compare(&[Profile::Delay], &[Impl::Tokio], true);
         let runs: Vec<_> = plan.iter().map(|r| (r.downloader, r.concurrency)).collect();
         let (tokio, asyncio) = (
             Downloader::Rust(Impl::Tokio),
@@ -104,5 +115,9 @@ mod tests {
             runs,
             [(tokio, 5), (tokio, 1000), (asyncio, 5), (asyncio, 1000)]
         );
+        // On LOCAL, the floor's -m in between.
+        let local = compare(&[Profile::Local], &[Impl::Tokio], false);
+        let levels: Vec<usize> = local.iter().map(|r| r.concurrency).collect();
+        assert_eq!(levels, [5, FLOOR_M, 1000]);
     }
 }

@@ -105,8 +105,9 @@ fn parts(
         .map(|(i, &s)| format!("{} {}", i.package(), ms(s)))
         .collect();
     format!(
-        "LOCAL floor, the parts added (medians of {REPEATS}, on a machine doing other work): \
-         {gets} keep-alive GETs {}; {files} files written {}; start-up (a -l 1 run) {}.",
+        "LOCAL floor, start-up + the longer of requests and files (medians of {REPEATS}, on a \
+         machine doing other work): {gets} keep-alive GETs {}; {files} files written {}; start-up \
+         (a -l 1 run) {}.",
         over.join(", "),
         ms(files_s),
         starts.join(", "),

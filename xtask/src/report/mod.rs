@@ -65,8 +65,9 @@ pub const COLUMN_NOTES: [&str; 7] = [
      keep-alive HTTP/1.1 over plain blocking sockets, as many connections as -m, one thread per core; files \
      are the 200s' bodies written with one plain write each into a fresh directory. It leaves out what a \
      downloader does besides: URL and redirect handling, checks of each answer, saving each flag whole \
-     (a temporary file, then a rename), the progress line and the trace; and the parts are added, so a run \
-     that writes while it downloads could come under 1×.",
+     (a temporary file, then a rename), the progress line and the trace. The floor is the start-up plus the \
+     longer of the requests and the files, which a downloader may overlap: no run can come under it by \
+     writing while it downloads.",
     "not att. is what a Ctrl-C spared: codes never started. note: budget (SIGINT at the time budget), \
      killed (SIGKILL: no end after it), trace counts (counted from the trace), server counts \
      (a book script that printed no report: counts from the server, speed over its time from start to exit).",
