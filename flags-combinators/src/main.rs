@@ -127,6 +127,9 @@ fn download_many(job: &Job) -> Counter {
     // The book's `loop.run_until_complete(coro)`: one thread runs the event loop. Up to here
     // no request was sent: `supervisor` only built one big future; `block_on` polls it to the end.
     let runtime = tokio::runtime::Builder::new_current_thread()
+        // Files are saved on one blocking thread, as flags-tokio does: they all go to one
+        // directory, which adds one name at a time; more threads would only wait their turn.
+        .max_blocking_threads(1)
         .enable_all()
         .build()
         .unwrap_or_else(|err| job.abort(&format!("cannot start the runtime: {err}")));

@@ -93,7 +93,14 @@ async fn one(
     Outcome::Answered
 }
 
+/// `VmHWM` (peak resident memory) and `Threads` of a process, from /proc (Linux only).
+#[cfg(not(target_os = "linux"))]
+fn peak_rss_and_threads(_pid: u32) -> (Option<f64>, Option<u64>) {
+    (None, None)
+}
+
 /// `VmHWM` (peak resident memory) and `Threads` of a process, from /proc.
+#[cfg(target_os = "linux")]
 fn peak_rss_and_threads(pid: u32) -> (Option<f64>, Option<u64>) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {

@@ -52,10 +52,9 @@ pub fn settings_line(settings: &Settings) -> String {
 pub const COLUMN_NOTES: [&str; 7] = [
     "RSS and CPU come from the downloader's own `rusage` (wait4): peak resident memory, user + system time.",
     "threads is the peak of the `Threads:` line of the process's status in procfs (Linux), sampled every 10 ms: the main thread, then one per \
-     pool worker for flags-threadpool; flags-tokio runs every task on one thread (a current-thread runtime), \
-     plus tokio's blocking pool, where `spawn_blocking` saves each file and reqwest looks up names, so its \
-     count grows with how many of those overlap; ureq (flags-seq, flags-threadpool) adds a short-lived thread \
-     per name lookup.",
+     pool worker for flags-threadpool; flags-tokio and flags-combinators run every task on one thread (a \
+     current-thread runtime), plus one blocking thread where `spawn_blocking` saves the files, and the \
+     Ctrl-C handler's; ureq (flags-seq, flags-threadpool) adds a short-lived thread per name lookup.",
     "ideal is the least time the server's injected delays allow: their sum over one connection, \
      max(sum/N, longest) for N, and efficiency is ideal / elapsed (our downloaders only: the book's \
      scripts give up on a request after 3.1 s).",
