@@ -84,6 +84,20 @@ fn locate(dir: &Path) -> anyhow::Result<Bins> {
     Ok(bins)
 }
 
+/// The variables cargo sets for a package's own binary or test (`CARGO_PKG_NAME`,
+/// `CARGO_MANIFEST_DIR`...), not those that configure cargo (`CARGO_HOME`, `CARGO_TARGET_DIR`).
+fn is_package_variable(name: &str) -> bool {
+    const SET_FOR_A_PACKAGE: [&str; 6] = [
+        "CARGO_MANIFEST_DIR",
+        "CARGO_MANIFEST_PATH",
+        "CARGO_MANIFEST_LINKS",
+        "CARGO_CRATE_NAME",
+        "CARGO_BIN_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+    ];
+    name.starts_with("CARGO_PKG_") || SET_FOR_A_PACKAGE.contains(&name)
+}
+
 /// The part of one cargo JSON message this needs.
 #[derive(Deserialize)]
 struct Message {
@@ -105,6 +119,15 @@ fn build(root: &Path, profile: BuildProfile) -> anyhow::Result<Bins> {
         .current_dir(root)
         .arg("build")
         .arg("--message-format=json-render-diagnostics");
+    // `cargo run` (and `cargo test`) gave this process xtask's own package variables. Build
+    // scripts that watch one of them (ring's watches CARGO_MANIFEST_DIR) would see it change
+    // against a plain `cargo build` and rebuild: the build runs without them.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if is_package_variable(&name) {
+            command.env_remove(name.as_ref());
+        }
+    }
     if profile == BuildProfile::Release {
         command.arg("--release");
     }

@@ -28,12 +28,24 @@ const PALETTE: [RGBColor; 7] = [
     RGBColor(0x2a, 0x9d, 0xb5), // flags2_asyncio.py: teal
 ];
 
-/// The downloader's colour; `light` for its lower `-m` where a chart shows two.
-pub fn colour(downloader: Downloader, light: bool) -> RGBColor {
+/// The downloader's colour, mixed with white by `light` (0: none, 1: white): lighter for its
+/// lower `-m` where a chart shows several.
+pub fn colour(downloader: Downloader, light: f64) -> RGBColor {
     let index = Downloader::all().position(|d| d == downloader).unwrap_or(0);
     let RGBColor(r, g, b) = PALETTE[index % PALETTE.len()];
-    let lighten = |c: u8| if light { c + (255 - c) / 2 } else { c };
+    let lighten = |c: u8| c + ((255 - c) as f64 * light.clamp(0.0, 1.0)) as u8;
     RGBColor(lighten(r), lighten(g), lighten(b))
+}
+
+/// How light a series is: its downloader's highest `-m` in full colour, each lower one lighter.
+fn lightness(series: &[(Downloader, usize)], (downloader, m): (Downloader, usize)) -> f64 {
+    let levels: Vec<usize> = series
+        .iter()
+        .filter(|(d, _)| *d == downloader)
+        .map(|&(_, level)| level)
+        .collect();
+    let above = levels.iter().filter(|&&level| level > m).count();
+    above as f64 / levels.len().max(1) as f64
 }
 
 /// What marks a run the time budget cut short, on its bar or point label.
@@ -200,8 +212,7 @@ where
         .map_err(draw_err)?;
     let width = 0.8 / series.len().max(1) as f64;
     for (k, &(downloader, m)) in series.iter().enumerate() {
-        let light = downloader.concurrencies().len() > 1 && m < downloader.max_concurrency();
-        let color = colour(downloader, light);
+        let color = colour(downloader, lightness(&series, (downloader, m)));
         let bars: Vec<(f64, f64, bool)> = rows
             .iter()
             .filter(|r| r.downloader == downloader && r.concurrency == m)
@@ -256,8 +267,7 @@ where
         .pos(Pos::new(HPos::Left, VPos::Center));
     let mut y = 50;
     for &(downloader, m) in series {
-        let light = downloader.concurrencies().len() > 1 && m < downloader.max_concurrency();
-        let color = colour(downloader, light);
+        let color = colour(downloader, lightness(series, (downloader, m)));
         area.draw(&Rectangle::new([(0, y - 7), (14, y + 7)], color.filled()))
             .map_err(draw_err)?;
         let name = format!("{downloader} -m {m}");

@@ -91,7 +91,7 @@ where
     let mut names = names;
     names.sort_by_key(baseline_last);
     for name in names {
-        let color = colour(name, false);
+        let color = colour(name, 0.0);
         let mut points: Vec<(f64, f64, bool)> = rows
             .iter()
             .filter(|r| r.downloader == name)
@@ -171,7 +171,7 @@ where
         .pos(Pos::new(HPos::Left, VPos::Center));
     let mut x = 90;
     for name in first_seen(rows.iter().map(|r| r.downloader)) {
-        let color = colour(name, false);
+        let color = colour(name, 0.0);
         area.draw(&Rectangle::new([(x, 10), (x + 14, 24)], color.filled()))
             .map_err(draw_err)?;
         area.draw(&Text::new(name.name(), (x + 20, 17), style.clone()))
