@@ -94,7 +94,8 @@ pub fn board_ctrl_c_leaves_the_terminal_clean_and_exits_130(bin: &str) {
 /// Every code on 80 × 24: 26 rows do not fit; one line that fits the width says so, and the
 /// bar is drawn instead.
 pub fn board_in_a_small_terminal_falls_back_to_the_bar(bin: &str) {
-    let server = server(Profile::Delay, 0.01, 0.0, 1);
+    // Delays long enough for the bar to be drawn again and again (about 2 s in all).
+    let server = server(Profile::Delay, 0.05, 0.0, 1);
     let dest = tempdir();
     let args = ["--board", "-e", "-m", "20"];
     let run = on_terminal(bin, &args, server.base_url(), &dest, (24, 80)).finish();
