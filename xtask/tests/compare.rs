@@ -5,7 +5,7 @@ use std::process::Command;
 
 mod common;
 
-use common::{assert_adds_up, json, xtask};
+use common::{assert_adds_up, json, xtask_ok};
 
 #[test]
 fn quick_compare_writes_consistent_reports() {
@@ -22,13 +22,7 @@ fn quick_compare_writes_consistent_reports() {
         "--repeat",
         "1",
     ];
-    let output = xtask(&args, out.path());
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = xtask_ok(&args, out.path());
 
     let json = json(out.path(), "report.json");
     let rows = json["rows"].as_array().unwrap();
@@ -148,13 +142,7 @@ fn local_rows_are_held_to_a_floor_measured_on_this_machine() {
         "--repeat",
         "1",
     ];
-    let output = xtask(&args, out.path());
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = xtask_ok(&args, out.path());
     let json = json(out.path(), "report.json");
     for row in json["rows"].as_array().unwrap() {
         let floor = &row["floor"];

@@ -261,25 +261,48 @@ fn key<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    let mut y = 50;
+    for &(downloader, m) in series {
+        let color = colour(downloader, lightness(series, (downloader, m)));
+        key_entry(area, (0, y), Some(color), &format!("{downloader} -m {m}"))?;
+        y += 22;
+    }
+    if any_cut {
+        key_entry(
+            area,
+            (0, y + 10),
+            None,
+            &format!("{CUT} cut by the time budget"),
+        )?;
+    }
+    Ok(())
+}
+
+/// One entry of a key at `(x, y)` (its middle, vertically): a colour chip, if any, and words.
+pub fn key_entry<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    chip: Option<RGBColor>,
+    words: &str,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
     let style = ("sans-serif", TEXT)
         .into_font()
         .into_text_style(area)
         .pos(Pos::new(HPos::Left, VPos::Center));
-    let mut y = 50;
-    for &(downloader, m) in series {
-        let color = colour(downloader, lightness(series, (downloader, m)));
-        area.draw(&Rectangle::new([(0, y - 7), (14, y + 7)], color.filled()))
-            .map_err(draw_err)?;
-        let name = format!("{downloader} -m {m}");
-        area.draw(&Text::new(name, (22, y), style.clone()))
-            .map_err(draw_err)?;
-        y += 22;
+    let mut at = x;
+    if let Some(color) = chip {
+        area.draw(&Rectangle::new(
+            [(x, y - 7), (x + 14, y + 7)],
+            color.filled(),
+        ))
+        .map_err(draw_err)?;
+        at += 22;
     }
-    if any_cut {
-        let note = format!("{CUT} cut by the time budget");
-        area.draw(&Text::new(note, (0, y + 10), style))
-            .map_err(draw_err)?;
-    }
+    area.draw(&Text::new(words, (at, y), style))
+        .map_err(draw_err)?;
     Ok(())
 }
 

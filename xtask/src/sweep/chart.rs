@@ -10,7 +10,9 @@ use flags_server::Profile;
 use crate::bench::downloader::{Downloader, Model};
 use crate::bench::options::{Settings, first_seen};
 use crate::bench::runs::Row;
-use crate::report::charts::{CAPTION, CUT, Panel, TEXT, axis_number, colour, cut, draw_err, label};
+use crate::report::charts::{
+    CAPTION, CUT, Panel, TEXT, axis_number, colour, cut, draw_err, key_entry, label,
+};
 
 const PANELS: [Panel; 3] = [
     Panel {
@@ -165,23 +167,18 @@ fn key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rows: &[Row]) -> anyho
 where
     DB::ErrorType: 'static,
 {
-    let style = ("sans-serif", TEXT)
-        .into_font()
-        .into_text_style(area)
-        .pos(Pos::new(HPos::Left, VPos::Center));
     let mut x = 90;
     for name in first_seen(rows.iter().map(|r| r.downloader)) {
-        let color = colour(name, 0.0);
-        area.draw(&Rectangle::new([(x, 10), (x + 14, 24)], color.filled()))
-            .map_err(draw_err)?;
-        area.draw(&Text::new(name.name(), (x + 20, 17), style.clone()))
-            .map_err(draw_err)?;
+        key_entry(area, (x, 17), Some(colour(name, 0.0)), name.name())?;
         x += 30 + 9 * name.name().len() as i32;
     }
     if rows.iter().any(cut) {
-        let note = format!("hollow, {CUT}: cut by the time budget");
-        area.draw(&Text::new(note, (x, 17), style))
-            .map_err(draw_err)?;
+        key_entry(
+            area,
+            (x, 17),
+            None,
+            &format!("hollow, {CUT}: cut by the time budget"),
+        )?;
     }
     Ok(())
 }

@@ -18,6 +18,18 @@ pub fn xtask(args: &[&str], out: &Path) -> Output {
         .unwrap()
 }
 
+/// `cargo xtask ARGS --out OUT`, which must succeed: its stdout.
+pub fn xtask_ok(args: &[&str], out: &Path) -> String {
+    let output = xtask(args, out);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
 /// A JSON file xtask wrote into `out`.
 pub fn json(out: &Path, name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(out.join(name)).unwrap()).unwrap()
