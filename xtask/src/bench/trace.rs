@@ -22,17 +22,12 @@ pub struct Trace {
     pub threads: usize,
 }
 
-/// One `--trace` line; None for a line that is not an event (a torn last line).
-pub fn parse_event(line: &str) -> Option<TraceEvent> {
-    serde_json::from_str(line).ok()
-}
-
 pub fn read(path: &Path) -> Trace {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let mut summary = None;
     let mut spans = Vec::new();
     let mut threads = BTreeSet::new();
-    for event in text.lines().filter_map(parse_event) {
+    for event in text.lines().filter_map(TraceEvent::parse_line) {
         match event {
             TraceEvent::End {
                 start,

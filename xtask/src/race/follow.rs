@@ -7,8 +7,6 @@ use std::path::PathBuf;
 
 use flags_common::TraceEvent;
 
-use crate::bench::trace::parse_event;
-
 /// Reads a file that another process is still writing, one whole line at a time.
 pub struct TraceFollower {
     path: PathBuf,
@@ -44,7 +42,7 @@ impl TraceFollower {
         let whole = std::mem::replace(&mut self.partial, rest);
         String::from_utf8_lossy(&whole)
             .lines()
-            .filter_map(parse_event)
+            .filter_map(TraceEvent::parse_line)
             .collect()
     }
 }
