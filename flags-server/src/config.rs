@@ -53,6 +53,10 @@ pub enum Profile {
 }
 
 impl Profile {
+    /// The book's three servers, in the order of their ports (8000, 8001, 8002): what
+    /// `cargo xtask serve` starts and the book's scripts know.
+    pub const BOOK: [Profile; 3] = [Profile::Local, Profile::Delay, Profile::Error];
+
     /// Every profile, in the order of the book's ports: the variants as declared, listed by
     /// clap's derive, so a new one is in the list without anyone adding it.
     pub fn all() -> &'static [Profile] {

@@ -27,6 +27,11 @@ fn spawn(args: &[&str], stderr: Stdio) -> (Child, String) {
         .expect("spawn the server binary");
     // A piped stderr is closed here, before the server writes anything to it.
     drop(child.stderr.take());
+    first_line(child)
+}
+
+/// The child, and the first line of its stdout.
+fn first_line(mut child: Child) -> (Child, String) {
     let mut line = String::new();
     let stdout = child.stdout.take().expect("stdout");
     BufReader::new(stdout)
@@ -103,13 +108,7 @@ fn spawn_with_open_files(limit: u32, args: &[&str]) -> (Child, String) {
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn sh");
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("stdout");
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read its first line");
-    (child, line.trim_end().to_string())
+    first_line(cmd.spawn().expect("spawn sh"))
 }
 
 #[test]

@@ -40,7 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     .context("cannot handle Ctrl-C")?;
 
     let mut servers = Vec::new();
-    for profile in [Profile::Local, Profile::Delay, Profile::Error] {
+    for profile in Profile::BOOK {
         let mut config = Config::new(profile);
         config.port = profile.default_port();
         config.root = args.root.clone();

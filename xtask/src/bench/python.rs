@@ -14,12 +14,9 @@ use flags_server::Profile;
 
 use super::downloader::Script;
 
-/// The servers the book's scripts know, in the order of their ports (8000, 8001, 8002).
-pub const BOOK_PROFILES: [Profile; 3] = [Profile::Local, Profile::Delay, Profile::Error];
-
 /// Whether the book's scripts can be run against `profile`'s server.
 pub fn knows(profile: Profile) -> bool {
-    BOOK_PROFILES.contains(&profile)
+    Profile::BOOK.contains(&profile)
 }
 
 /// What the book's scripts need beyond the standard library.
@@ -83,7 +80,7 @@ impl Python {
                 stderr.lines().last().unwrap_or("no message")
             ));
         }
-        for (profile, port) in BOOK_PROFILES.into_iter().zip(port_base..) {
+        for (profile, port) in Profile::BOOK.into_iter().zip(port_base..) {
             if TcpListener::bind(("127.0.0.1", port)).is_err() {
                 return Err(format!(
                     "port {port} is busy, and the book's scripts find their {} server there: stop what listens on it \
@@ -102,7 +99,7 @@ impl Python {
     /// The port the book's scripts look for `profile`'s server on; None for a profile they
     /// do not know.
     pub fn port(&self, profile: Profile) -> Option<u16> {
-        let index = BOOK_PROFILES.iter().position(|p| *p == profile)?;
+        let index = Profile::BOOK.iter().position(|p| *p == profile)?;
         Some(self.port_base + index as u16)
     }
 
