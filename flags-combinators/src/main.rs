@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use flags_common::{
     Counter, FetchAsync, FetchError, Job, ReadBodyAsync, Saved, interrupted, parse_country,
-    save_flag,
+    save_flag, tls_config,
 };
 use futures::future::{self, FutureExt, TryFutureExt};
 use futures::stream::{self, StreamExt};
@@ -97,6 +97,7 @@ fn supervisor(job: &Job) -> impl Future<Output = Counter> {
     let client = Client::builder()
         .timeout(job.timeout)
         .redirect(Policy::none()) // fetch follows them, by the same rule as flags-seq's
+        .tls_backend_preconfigured(tls_config()) // REMOTE is https: certificates read on first use
         .build()
         .unwrap_or_else(|err| job.abort(&format!("cannot make the HTTP client: {err}")));
     // A stream of codes, turned into a stream of downloads, at most `concur_req` running at once

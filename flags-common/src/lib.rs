@@ -31,6 +31,7 @@
 //! - `args.rs`: `process_args`, the command line checked into a run's settings;
 //! - `error.rs`: `FetchError`, what the clients' errors become;
 //! - `http.rs`: what counts as a flag: redirects (`Fetch`), status, `--max-size` (`ReadBody`);
+//! - `tls.rs` (feature `reqwest`): reqwest's TLS, the system's certificates read on first use;
 //! - `board/` and `progress.rs`: what the terminal shows while a run goes on;
 //! - `job.rs`: `Job`, what `download_many` receives, and the bookkeeping after each code;
 //! - `testkit/` (feature `testkit`): the behaviour checks every downloader runs.
@@ -52,6 +53,8 @@ mod servers;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 mod text;
+#[cfg(feature = "reqwest")]
+mod tls;
 mod trace;
 
 use std::process::ExitCode;
@@ -66,6 +69,8 @@ pub use save::{Dest, Saved, clean_partials, file_stem, prepare_dest, save_flag};
 pub use servers::{
     DEFAULT_SERVER, REMOTE_URL, Server, ServerArg, choose_server, parse_server, servers_help,
 };
+#[cfg(feature = "reqwest")]
+pub use tls::tls_config;
 pub use trace::TraceEvent;
 
 use args::Settings;

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use flags_common::{
     Counter, FetchAsync, FetchError, Job, ReadBodyAsync, Saved, interrupted, parse_country,
-    save_flag,
+    save_flag, tls_config,
 };
 use futures::stream::{FuturesUnordered, StreamExt};
 use reqwest::Client;
@@ -65,6 +65,7 @@ async fn supervisor(job: &Job) -> Counter {
     let client = Client::builder()
         .timeout(job.timeout)
         .redirect(Policy::none()) // fetch follows them, by the same rule as flags-seq's
+        .tls_backend_preconfigured(tls_config()) // REMOTE is https: certificates read on first use
         .build()
         .unwrap_or_else(|err| job.abort(&format!("cannot make the HTTP client: {err}")));
     // At most `concur_req` downloads hold a permit at once; the others wait for one.
