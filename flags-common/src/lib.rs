@@ -31,6 +31,7 @@
 //! - `args.rs`: `process_args`, the command line checked into a run's settings;
 //! - `error.rs`: `FetchError`, what the clients' errors become;
 //! - `http.rs`: what counts as a flag: redirects (`Fetch`), status, `--max-size` (`ReadBody`);
+//! - `resolve.rs` (feature `ureq`): ureq's agent, looking each host up once per run;
 //! - `tls.rs` (feature `reqwest`): reqwest's TLS, the system's certificates read on first use;
 //! - `board/` and `progress.rs`: what the terminal shows while a run goes on;
 //! - `job.rs`: `Job`, what `download_many` receives, and the bookkeeping after each code;
@@ -48,6 +49,8 @@ mod output;
 mod platform;
 mod progress;
 mod report;
+#[cfg(feature = "ureq")]
+mod resolve;
 mod save;
 mod servers;
 #[cfg(feature = "testkit")]
@@ -65,6 +68,8 @@ pub use http::{Fetch, FetchAsync, MAX_REDIRECTS, ReadBody, ReadBodyAsync};
 pub use interrupt::interrupted;
 pub use job::Job;
 pub use report::{Counter, Status, Summary, final_report, initial_report};
+#[cfg(feature = "ureq")]
+pub use resolve::agent;
 pub use save::{Dest, Saved, clean_partials, file_stem, prepare_dest, save_flag};
 pub use servers::{
     DEFAULT_SERVER, REMOTE_URL, Server, ServerArg, choose_server, parse_server, servers_help,

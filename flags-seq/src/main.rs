@@ -47,11 +47,12 @@ fn download_one(agent: &Agent, cc: &str, job: &Job) -> Result<Saved, FetchError>
 
 fn download_many(job: &Job) -> Counter {
     // One agent for the whole run: it keeps the connection open from one request to the next.
-    let agent: Agent = Agent::config_builder()
+    let config = Agent::config_builder()
         .timeout_global(Some(job.timeout))
         .max_redirects(0) // fetch follows them, by the same rule as flags-tokio's
-        .build()
-        .into();
+        .build();
+    // `Agent::new_with_config(config)`, but looking the server's name up once, not per request.
+    let agent = flags_common::agent(config);
     let mut counter = Counter::default();
     // A plain loop: each download must end before the next one starts.
     for cc in &job.cc_list {

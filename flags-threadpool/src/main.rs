@@ -50,13 +50,14 @@ fn download_one(agent: &Agent, cc: &str, job: &Job) -> Result<Saved, FetchError>
 
 fn download_many(job: &Job) -> Counter {
     // One agent shared by all threads (it is Sync); its pool keeps a connection per worker open.
-    let agent: Agent = Agent::config_builder()
+    let config = Agent::config_builder()
         .timeout_global(Some(job.timeout))
         .max_redirects(0) // fetch follows them, by the same rule as flags-tokio's
         .max_idle_connections(job.concur_req)
         .max_idle_connections_per_host(job.concur_req)
-        .build()
-        .into();
+        .build();
+    // `Agent::new_with_config(config)`, but looking the server's name up once, not per request.
+    let agent = flags_common::agent(config);
     // The book's `ThreadPoolExecutor(max_workers=concur_req)`.
     let pool = ThreadPoolBuilder::new()
         .num_threads(job.concur_req)
