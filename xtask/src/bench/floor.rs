@@ -22,6 +22,7 @@ use flags_server::Profile;
 use serde::{Deserialize, Serialize};
 
 use super::invocation::{Codes, Invocation};
+use super::measure::median;
 use super::server::ServerProcess;
 
 /// Tries of each part; the median is kept.
@@ -93,7 +94,7 @@ impl Meter {
             tries.push(seconds);
             self.bodies = bodies;
         }
-        Ok(median(tries))
+        median(tries).context("no tries")
     }
 
     /// The start-up part: `bin`'s `-l 1` run, spawn to exit, the median of `REPEATS`.
@@ -125,12 +126,6 @@ fn paths(base_url: &str, codes: &[String]) -> anyhow::Result<Vec<String>> {
         .iter()
         .map(|cc| format!("{prefix}/{cc}/{cc}.gif", cc = cc.to_lowercase()))
         .collect())
-}
-
-/// The median of the tries (the lower middle one).
-fn median(mut tries: Vec<f64>) -> f64 {
-    tries.sort_by(f64::total_cmp);
-    tries[(tries.len() - 1) / 2]
 }
 
 /// The downloader's `-l 1` run, spawn to exit: the median of `REPEATS`.
@@ -166,7 +161,7 @@ fn start_up(bin: &Path, base_url: &str, scratch: &Path) -> anyhow::Result<f64> {
             bail!("{} -l 1 failed: {status}", bin.display());
         }
     }
-    Ok(median(tries))
+    median(tries).context("no tries")
 }
 
 /// The bodies of the 200s, each with the index of its path.
@@ -305,7 +300,7 @@ fn write_all(bodies: &[(usize, Vec<u8>)], dir: &Path) -> anyhow::Result<f64> {
         tries.push(started.elapsed().as_secs_f64());
     }
     let _ = std::fs::remove_dir_all(dir);
-    Ok(median(tries))
+    median(tries).context("no tries")
 }
 
 #[cfg(test)]
@@ -330,6 +325,5 @@ mod tests {
             ..Floor::default()
         };
         assert!((floor.total_s() - 0.012).abs() < 1e-12);
-        assert_eq!(median(vec![3.0, 1.0, 2.0, 9.0]), 2.0);
     }
 }

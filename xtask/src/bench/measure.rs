@@ -236,7 +236,7 @@ impl Measure {
 
 /// The median of measured real numbers: the mean of the two middle ones when there is an even
 /// number of them.
-fn median(mut values: Vec<f64>) -> Option<f64> {
+pub(super) fn median(mut values: Vec<f64>) -> Option<f64> {
     values.retain(|v| v.is_finite());
     if values.is_empty() {
         return None;
