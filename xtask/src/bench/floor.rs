@@ -286,13 +286,15 @@ fn response(reader: &mut BufReader<TcpStream>) -> anyhow::Result<(u16, Vec<u8>)>
     Ok((status, body))
 }
 
-/// Write each body as a file into `dir`, made fresh each try: the median of `REPEATS`.
+/// Write each body as a file into a new directory under `dir` for each try, as compare's runs
+/// do (nothing is removed in between): the median of `REPEATS`.
 fn write_all(bodies: &[(usize, Vec<u8>)], dir: &Path) -> anyhow::Result<f64> {
+    let _ = std::fs::remove_dir_all(dir);
     let mut tries = Vec::new();
-    for _ in 0..REPEATS {
-        let _ = std::fs::remove_dir_all(dir);
+    for n in 0..REPEATS {
+        let dir = dir.join(n.to_string());
         let started = Instant::now();
-        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(&dir)?;
         for (i, body) in bodies {
             std::fs::write(dir.join(format!("{i}.gif")), body)
                 .with_context(|| format!("cannot write in {}", dir.display()))?;

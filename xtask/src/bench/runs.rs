@@ -2,7 +2,7 @@
 //! each run cost, read from the child's resource usage, its `--trace` (typed events) and the
 //! server's typed `/_stats`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use flags_server::Profile;
@@ -53,6 +53,18 @@ pub struct Bench<'a> {
     pub python: Option<&'a Python>,
 }
 
+impl Bench<'_> {
+    /// Where the runs save their flags, a directory for each run (removed with the session).
+    pub fn downloads(&self) -> PathBuf {
+        downloads(self.out)
+    }
+}
+
+/// The downloads directory under a session's `out`.
+pub fn downloads(out: &Path) -> PathBuf {
+    out.join("downloads")
+}
+
 /// Every planned run, each `--repeat` times, profile by profile. None when Ctrl-C stopped it.
 pub fn all(plan: &[Run], bench: &Bench<'_>) -> anyhow::Result<Option<Vec<Row>>> {
     let repeat = bench.settings.repeat;
@@ -97,7 +109,6 @@ pub fn all(plan: &[Run], bench: &Bench<'_>) -> anyhow::Result<Option<Vec<Row>>> 
         }
     }
     progress.clear();
-    let _ = std::fs::remove_dir_all(bench.out.join("downloads"));
     Ok(Some(rows))
 }
 
@@ -124,15 +135,19 @@ fn one(
 ) -> anyhow::Result<(Measure, Vec<Span>)> {
     server.reset_stats()?;
     let settings = bench.settings;
-    let dest = bench.out.join("downloads");
-    let _ = std::fs::remove_dir_all(&dest);
-    std::fs::create_dir_all(&dest)?;
-    let trace = bench.out.join("traces").join(format!(
-        "{}-{}-m{}-{repeat}.jsonl",
+    let name = format!(
+        "{}-{}-m{}-{repeat}",
         run.profile.label().to_lowercase(),
         run.downloader,
         run.concurrency,
-    ));
+    );
+    // A directory of its own for each run, all removed once the runs are over: files removed
+    // just before a run would slow its own file creation on some file systems (ext4 without a
+    // journal passes over the inodes freed in the last minutes), and the floor's files are
+    // written the same way.
+    let dest = bench.downloads().join(&name);
+    std::fs::create_dir_all(&dest)?;
+    let trace = bench.out.join("traces").join(format!("{name}.jsonl"));
     let command = match (run.downloader, bench.python) {
         (Downloader::Rust(implementation), _) => {
             let _ = std::fs::remove_file(&trace);

@@ -10,7 +10,7 @@ use super::build::{self, Bins};
 use super::options::{Common, QuickDefaults, Settings};
 use super::process;
 use super::python::Python;
-use super::runs::Bench;
+use super::runs::{self, Bench};
 use crate::util::warn;
 
 pub struct Session {
@@ -52,6 +52,8 @@ impl Session {
             .unwrap_or_else(|| build::target_dir(&crate::util::workspace_root()).join("compare"));
         std::fs::create_dir_all(out.join("traces"))
             .with_context(|| format!("cannot create {}", out.display()))?;
+        // What a session that was killed left (a session removes its own when it ends).
+        let _ = std::fs::remove_dir_all(runs::downloads(&out));
         Ok(Ok(Session {
             settings,
             python,
@@ -67,6 +69,13 @@ impl Session {
             out: &self.out,
             python: self.python.as_ref(),
         }
+    }
+}
+
+impl Drop for Session {
+    /// The runs' downloads go when the session ends, not after each run: see `runs::one`.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(runs::downloads(&self.out));
     }
 }
 
