@@ -4,7 +4,7 @@
 //! - start-up: the downloader's own `-l 1` run, from spawn to exit;
 //! - requests: the same GETs as keep-alive HTTP/1.1 over plain blocking sockets, with as many
 //!   connections as the run's `-m`, driven by one thread per core (a load generator's way);
-//! - files: the bodies of the 200s written into a fresh directory, one `fs::write` each.
+//! - files: the bodies of the 200s written into a new directory, one `fs::write` each.
 //!
 //! Each part is the median of `REPEATS` tries, against a LOCAL server process of its own. The
 //! floor is the start-up, then the longer of the other two: a downloader may write its files

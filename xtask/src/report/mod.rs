@@ -62,7 +62,7 @@ pub const COLUMN_NOTES: [&str; 7] = [
      for the same job, measured after the runs against a LOCAL server of its own, each part the median of 5 \
      tries: start-up is the downloader's own `-l 1` run, spawn to exit; requests are the same GETs as \
      keep-alive HTTP/1.1 over plain blocking sockets, as many connections as -m, one thread per core; files \
-     are the 200s' bodies written with one plain write each into a fresh directory. It leaves out what a \
+     are the 200s' bodies written with one plain write each into a new directory. It leaves out what a \
      downloader does besides: URL and redirect handling, checks of each answer, saving each flag whole \
      (a temporary file, then a rename), the progress line and the trace. The floor is the start-up plus the \
      longer of the requests and the files, which a downloader may overlap: no run can come under it by \
