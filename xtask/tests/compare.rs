@@ -126,8 +126,15 @@ fn bad_compare_options_are_usage_errors() {
 #[test]
 fn local_rows_are_held_to_a_floor_measured_on_this_machine() {
     let out = tempfile::tempdir().unwrap();
+    // The runs save into a directory of their own inside --downloads, removed at the end; what
+    // was there before stays.
+    let downloads = tempfile::tempdir().unwrap();
+    std::fs::write(downloads.path().join("theirs.txt"), "not ours").unwrap();
+    let downloads_arg = downloads.path().to_str().unwrap();
     let args = [
         "compare",
+        "--downloads",
+        downloads_arg,
         "--quick",
         "--profile",
         "dev",
@@ -143,6 +150,11 @@ fn local_rows_are_held_to_a_floor_measured_on_this_machine() {
         "1",
     ];
     let stdout = xtask_ok(&args, out.path());
+    let left: Vec<_> = std::fs::read_dir(downloads.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["theirs.txt"]);
     let json = json(out.path(), "report.json");
     for row in json["rows"].as_array().unwrap() {
         let floor = &row["floor"];

@@ -44,6 +44,10 @@ pub struct Common {
     /// Where the reports go [default: <target dir>/compare]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Where the runs save their flags, in a new directory removed at the end [default: /dev/shm
+    /// on Linux, so that the disk's own swings stay out of the figures; else the reports' DIR]
+    #[arg(long, value_name = "DIR")]
+    pub downloads: Option<PathBuf>,
     /// Also run the book's flags2_*.py from DIR (its 20-executors/getflags) with $PYTHON, else python3
     #[arg(long, value_name = "DIR")]
     pub python: Option<PathBuf>,

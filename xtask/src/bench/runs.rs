@@ -2,7 +2,7 @@
 //! each run cost, read from the child's resource usage, its `--trace` (typed events) and the
 //! server's typed `/_stats`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, bail};
 use flags_server::Profile;
@@ -51,18 +51,8 @@ pub struct Bench<'a> {
     pub settings: &'a Settings,
     pub out: &'a Path,
     pub python: Option<&'a Python>,
-}
-
-impl Bench<'_> {
-    /// Where the runs save their flags, a directory for each run (removed with the session).
-    pub fn downloads(&self) -> PathBuf {
-        downloads(self.out)
-    }
-}
-
-/// The downloads directory under a session's `out`.
-pub fn downloads(out: &Path) -> PathBuf {
-    out.join("downloads")
+    /// Where the runs save their flags, a directory for each run; the session removes it.
+    pub downloads: &'a Path,
 }
 
 /// Every planned run, each `--repeat` times, profile by profile. None when Ctrl-C stopped it.
@@ -141,11 +131,10 @@ fn one(
         run.downloader,
         run.concurrency,
     );
-    // A directory of its own for each run, all removed once the runs are over: files removed
-    // just before a run would slow its own file creation on some file systems (ext4 without a
-    // journal passes over the inodes freed in the last minutes), and the floor's files are
-    // written the same way.
-    let dest = bench.downloads().join(&name);
+    // A directory of its own for each run, all removed with the session, not just before the
+    // next run: on a disk, files removed a moment ago can slow the creation of new ones (ext4
+    // without a journal passes over the inodes freed in the last minutes).
+    let dest = bench.downloads.join(&name);
     std::fs::create_dir_all(&dest)?;
     let trace = bench.out.join("traces").join(format!("{name}.jsonl"));
     let command = match (run.downloader, bench.python) {

@@ -10,16 +10,17 @@
 //! | peak threads | `/proc/PID/status` | n/a | n/a |
 //! | live RSS, threads (race) | `/proc/PID/status` | n/a | n/a |
 //! | interrupt | SIGINT | SIGINT | none: the budget kills |
+//! | a directory in memory | `/dev/shm` | none | none |
 
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub use unix::{interrupt, isolate, live, try_reap};
+pub use unix::{interrupt, isolate, live, memory_dir, try_reap};
 
 #[cfg(not(unix))]
 mod other;
 #[cfg(not(unix))]
-pub use other::{interrupt, isolate, live, try_reap};
+pub use other::{interrupt, isolate, live, memory_dir, try_reap};
 
 /// What a reaped child cost, as far as this OS tells: `None` where it cannot.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]

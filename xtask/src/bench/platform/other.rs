@@ -26,3 +26,8 @@ pub fn try_reap(child: &mut Child) -> io::Result<Option<Reaped>> {
 pub fn live(_child: &Child) -> Option<Live> {
     None
 }
+
+/// None here: the downloads go under the reports.
+pub fn memory_dir() -> Option<std::path::PathBuf> {
+    None
+}

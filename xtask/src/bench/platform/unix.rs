@@ -81,3 +81,16 @@ pub fn live(child: &Child) -> Option<Live> {
 pub fn live(_child: &Child) -> Option<Live> {
     None
 }
+
+/// A directory whose files live in memory (a tmpfs), where the runs' downloads go.
+#[cfg(target_os = "linux")]
+pub fn memory_dir() -> Option<std::path::PathBuf> {
+    let shm = std::path::PathBuf::from("/dev/shm");
+    shm.is_dir().then_some(shm)
+}
+
+/// None here (macOS has no tmpfs mounted by default): the downloads go under the reports.
+#[cfg(not(target_os = "linux"))]
+pub fn memory_dir() -> Option<std::path::PathBuf> {
+    None
+}
