@@ -11,12 +11,14 @@
 //! - `plan`: which runs, in which order.
 //! - `runs`: the measuring loop and the rows it gives.
 //! - `measure`, `trace`: what one run measured, from its trace and the process.
+//! - `downloads`: where the runs save their flags (in memory where the OS allows).
 //! - `floor`: the least time this machine takes for a LOCAL run's job, for "× floor".
 //! - `python`: the book's scripts with `--python DIR`.
 //! - `session`, `progress`: setting up, and the line that says which run is going on.
 
 pub mod build;
 pub mod downloader;
+pub mod downloads;
 pub mod floor;
 pub mod invocation;
 pub mod measure;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::build::Bins;
 use super::downloader::Downloader;
+use super::downloads::Downloads;
 use super::floor::Floor;
 use super::invocation::{Codes, Invocation};
 use super::measure::Measure;
@@ -51,8 +52,8 @@ pub struct Bench<'a> {
     pub settings: &'a Settings,
     pub out: &'a Path,
     pub python: Option<&'a Python>,
-    /// Where the runs save their flags, a directory for each run; the session removes it.
-    pub downloads: &'a Path,
+    /// Where the runs save their flags, a directory for each run.
+    pub downloads: &'a Downloads,
 }
 
 /// Every planned run, each `--repeat` times, profile by profile. None when Ctrl-C stopped it.
@@ -131,11 +132,8 @@ fn one(
         run.downloader,
         run.concurrency,
     );
-    // A directory of its own for each run, all removed with the session, not just before the
-    // next run: on a disk, files removed a moment ago can slow the creation of new ones (ext4
-    // without a journal passes over the inodes freed in the last minutes).
-    let dest = bench.downloads.join(&name);
-    std::fs::create_dir_all(&dest)?;
+    // A directory of its own for each run (see `bench::downloads`).
+    let dest = bench.downloads.for_run(&name)?;
     let trace = bench.out.join("traces").join(format!("{name}.jsonl"));
     let command = match (run.downloader, bench.python) {
         (Downloader::Rust(implementation), _) => {
@@ -148,14 +146,18 @@ fn one(
                 max_req: run.concurrency,
                 base_url: &server.ready.base_url,
                 timeout: Some(settings.timeout()),
-                dest: &dest,
+                dest: dest.path(),
                 trace: &trace,
             };
             invocation.command(bench.bins.downloader(implementation))
         }
-        (Downloader::Python(script), Some(python)) => {
-            python.command(script, run.profile, run.concurrency, settings.limit, &dest)
-        }
+        (Downloader::Python(script), Some(python)) => python.command(
+            script,
+            run.profile,
+            run.concurrency,
+            settings.limit,
+            dest.path(),
+        ),
         (Downloader::Python(_), None) => bail!("a Python run without --python"),
     };
     let grace = process::grace(settings.timeout());

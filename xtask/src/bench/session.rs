@@ -1,15 +1,14 @@
 //! What a measuring task sets up before its first run: the settings, the `--python` checks,
 //! Ctrl-C, the open-file limit, the binaries and the output directory.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use tempfile::TempDir;
 
 use super::build::{self, Bins};
+use super::downloads::Downloads;
 use super::options::{Common, QuickDefaults, Settings};
-use super::platform;
 use super::process;
 use super::python::Python;
 use super::runs::Bench;
@@ -21,7 +20,7 @@ pub struct Session {
     pub bins: Bins,
     pub out: PathBuf,
     /// Where the runs save their flags: removed when the session is dropped.
-    pub downloads: TempDir,
+    pub downloads: Downloads,
 }
 
 impl Session {
@@ -56,7 +55,7 @@ impl Session {
             .unwrap_or_else(|| build::target_dir(&crate::util::workspace_root()).join("compare"));
         std::fs::create_dir_all(out.join("traces"))
             .with_context(|| format!("cannot create {}", out.display()))?;
-        let downloads = downloads_dir(common.downloads.as_deref(), &out)?;
+        let downloads = Downloads::new(common.downloads.as_deref(), &out)?;
         Ok(Ok(Session {
             settings,
             python,
@@ -72,24 +71,9 @@ impl Session {
             settings: &self.settings,
             out: &self.out,
             python: self.python.as_ref(),
-            downloads: self.downloads.path(),
+            downloads: &self.downloads,
         }
     }
-}
-
-/// A new directory for the runs' downloads, removed with the session: in `--downloads DIR`,
-/// else in memory where the OS has a place for it (`/dev/shm`), else under the reports. Files
-/// in memory keep the disk out of the figures: on our test machine, creating the same 194 files
-/// on the disk took from 4 to 100 ms from one minute to the next.
-fn downloads_dir(asked: Option<&Path>, out: &Path) -> anyhow::Result<TempDir> {
-    let root = asked
-        .map(Path::to_path_buf)
-        .or_else(platform::memory_dir)
-        .unwrap_or_else(|| out.to_path_buf());
-    tempfile::Builder::new()
-        .prefix("xtask-downloads-")
-        .tempdir_in(&root)
-        .with_context(|| format!("cannot make a directory in {}", root.display()))
 }
 
 /// Ctrl-C during the runs: nothing written, exit 130.

@@ -26,7 +26,7 @@ pub fn fill(rows: &mut [Row], bench: &Bench<'_>) -> anyhow::Result<Option<Vec<St
         all: false,
         limit: bench.settings.limit,
     };
-    let scratch = bench.downloads.join("floor");
+    let scratch = bench.downloads.path().join("floor");
     let mut meter = Meter::start(&bench.bins.server, bench.settings.seed, codes, scratch)?;
     let mut requests: BTreeMap<usize, f64> = BTreeMap::new();
     let mut startup: BTreeMap<Impl, f64> = BTreeMap::new();
