@@ -99,8 +99,9 @@ fn quick_compare_writes_consistent_reports() {
 
 #[test]
 fn bad_compare_options_are_usage_errors() {
-    let bad: [&[&str]; 7] = [
+    let bad: [&[&str]; 8] = [
         &["compare", "--repeat", "0"],
+        &["compare", "--downloads", "/nonexistent/flags"],
         &["compare", "--scenario", "remote"],
         // What a downloader would refuse is refused here, before anything is built.
         &["compare", "--timeout", "100000"],

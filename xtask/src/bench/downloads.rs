@@ -22,19 +22,27 @@ pub struct Downloads {
 }
 
 impl Downloads {
-    /// A new directory in `asked`, else in memory, else in `out`.
+    /// A new directory in `asked`, else in memory, else (or when memory refuses) in `out`.
     pub fn new(asked: Option<&Path>, out: &Path) -> anyhow::Result<Downloads> {
-        let memory = asked.is_none().then(platform::memory_dir).flatten();
-        let in_memory = memory.is_some();
-        let root = asked
-            .map(Path::to_path_buf)
-            .or(memory)
-            .unwrap_or_else(|| out.to_path_buf());
-        let dir = tempfile::Builder::new()
-            .prefix("xtask-downloads-")
-            .tempdir_in(&root)
-            .with_context(|| format!("cannot make a directory in {}", root.display()))?;
-        Ok(Downloads { dir, in_memory })
+        if let Some(dir) = asked {
+            let dir = new_dir(dir)?;
+            return Ok(Downloads {
+                dir,
+                in_memory: false,
+            });
+        }
+        // Memory that refuses (full, read-only) is no reason to stop: the reports' directory serves.
+        if let Some(dir) = platform::memory_dir().and_then(|memory| new_dir(&memory).ok()) {
+            return Ok(Downloads {
+                dir,
+                in_memory: true,
+            });
+        }
+        let dir = new_dir(out)?;
+        Ok(Downloads {
+            dir,
+            in_memory: false,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -51,6 +59,14 @@ impl Downloads {
             remove: self.in_memory,
         })
     }
+}
+
+/// A new directory of ours in `root`, under a name nobody else has.
+fn new_dir(root: &Path) -> anyhow::Result<TempDir> {
+    tempfile::Builder::new()
+        .prefix("xtask-downloads-")
+        .tempdir_in(root)
+        .with_context(|| format!("cannot make a directory in {}", root.display()))
 }
 
 /// One run's directory: removed when dropped if the downloads are in memory.

@@ -46,7 +46,7 @@ pub struct Common {
     pub out: Option<PathBuf>,
     /// Where the runs save their flags, in a new directory removed at the end [default: /dev/shm
     /// on Linux, so that the disk's own swings stay out of the figures; else the reports' DIR]
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = existing_dir)]
     pub downloads: Option<PathBuf>,
     /// Also run the book's flags2_*.py from DIR (its 20-executors/getflags) with $PYTHON, else python3
     #[arg(long, value_name = "DIR")]
@@ -144,6 +144,15 @@ impl Common {
             median_rule: "each figure is the median over the repeats; the counts are those of the repeat with the median items/s"
                 .to_string(),
         }
+    }
+}
+
+/// A directory that exists: `--downloads`, checked before anything is built.
+pub fn existing_dir(text: &str) -> Result<PathBuf, String> {
+    let dir = PathBuf::from(text);
+    match dir.is_dir() {
+        true => Ok(dir),
+        false => Err("not a directory".into()),
     }
 }
 
