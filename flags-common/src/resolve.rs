@@ -4,10 +4,12 @@
 //! in its pool, and when a timeout is set (`--timeout` always is) it does so on a thread of its
 //! own, so that the lookup can be abandoned: `flags-seq -e` started 677 threads for one host.
 //! `OnceResolver` keeps each host's addresses for the rest of the run, as a browser keeps them
-//! for a while: the first request to a host pays for the lookup, the others for nothing.
+//! for a while: the first request to a host pays for the lookup, the others for nothing, and
+//! those that come while it goes on wait for it rather than start their own.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
 
 use ureq::Agent;
 use ureq::config::Config;
@@ -22,18 +24,32 @@ const MAX_HOSTS: usize = 64;
 /// An agent as `Agent::new_with_config(config)` makes it (ureq's own connector: TCP, TLS), but
 /// with a resolver that looks each host up once per run.
 pub fn agent(config: Config) -> Agent {
-    Agent::with_parts(config, DefaultConnector::default(), OnceResolver::default())
+    let resolver = OnceResolver::<DefaultResolver>::default();
+    Agent::with_parts(config, DefaultConnector::default(), resolver)
 }
 
-/// ureq's resolver, asked once per scheme, host and port; its answers kept for the run. A
-/// failed lookup is not kept: the next request asks again.
+/// ureq's resolver, asked once per scheme, host and port; its answers kept for the run.
+///
+/// The requests that need a host while it is being looked up wait for that one lookup (at most
+/// their own timeout) instead of starting one each: a thousand workers starting at once make
+/// one lookup thread, not a thousand. A failed lookup is not kept: the next request asks again.
 #[derive(Debug, Default)]
-struct OnceResolver {
-    resolver: DefaultResolver,
-    known: Mutex<HashMap<String, ResolvedSocketAddrs>>,
+struct OnceResolver<R = DefaultResolver> {
+    resolver: R,
+    hosts: Mutex<HashMap<String, Host>>,
+    /// Wakes the requests waiting for a lookup when it ends.
+    answered: Condvar,
 }
 
-impl Resolver for OnceResolver {
+#[derive(Debug)]
+enum Host {
+    /// A request is looking it up.
+    Looking,
+    /// Its addresses (boxed: up to 16, while `Looking` holds nothing).
+    Known(Box<ResolvedSocketAddrs>),
+}
+
+impl<R: Resolver> Resolver for OnceResolver<R> {
     fn resolve(
         &self,
         uri: &Uri,
@@ -46,17 +62,64 @@ impl Resolver for OnceResolver {
             uri.scheme_str().unwrap_or(""),
             uri.authority().map_or("", |a| a.as_str())
         );
-        let known = || self.known.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(addrs) = known().get(&key) {
-            return Ok(addrs.clone());
+        let deadline = (!timeout.after.is_not_happening())
+            .then(|| Instant::now().checked_add(*timeout.after))
+            .flatten();
+        let mut hosts = self.lock();
+        loop {
+            match hosts.get(&key) {
+                Some(Host::Known(addrs)) => return Ok(ResolvedSocketAddrs::clone(addrs)),
+                Some(Host::Looking) => hosts = self.wait(hosts, deadline, &timeout)?,
+                None => break,
+            }
         }
-        // Not under the lock: other threads' hosts need not wait for this lookup.
-        let addrs = self.resolver.resolve(uri, config, timeout)?;
-        let mut known = known();
-        if known.len() < MAX_HOSTS {
-            known.insert(key, addrs.clone());
+        let remember = hosts.len() < MAX_HOSTS;
+        if remember {
+            hosts.insert(key.clone(), Host::Looking);
         }
-        Ok(addrs)
+        // Not under the lock: the other hosts' requests need not wait for this lookup.
+        drop(hosts);
+        let result = self.resolver.resolve(uri, config, timeout);
+        if remember {
+            let mut hosts = self.lock();
+            match &result {
+                Ok(addrs) => hosts.insert(key, Host::Known(Box::new(addrs.clone()))),
+                Err(_) => hosts.remove(&key),
+            };
+            self.answered.notify_all();
+        }
+        result
+    }
+}
+
+impl<R> OnceResolver<R> {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Host>> {
+        self.hosts.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Wait for a lookup to end, until `deadline` at most: then the request times out, as it
+    /// would have waiting for its own lookup.
+    fn wait<'a>(
+        &self,
+        hosts: MutexGuard<'a, HashMap<String, Host>>,
+        deadline: Option<Instant>,
+        timeout: &NextTimeout,
+    ) -> Result<MutexGuard<'a, HashMap<String, Host>>, ureq::Error> {
+        let Some(deadline) = deadline else {
+            return Ok(self
+                .answered
+                .wait(hosts)
+                .unwrap_or_else(PoisonError::into_inner));
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(ureq::Error::Timeout(timeout.reason));
+        }
+        let (hosts, _) = self
+            .answered
+            .wait_timeout(hosts, left)
+            .unwrap_or_else(PoisonError::into_inner);
+        Ok(hosts)
     }
 }
 
@@ -64,48 +127,130 @@ impl Resolver for OnceResolver {
 mod tests {
     use super::*;
 
+    use std::net::SocketAddr;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
-    fn lookup(
-        resolver: &OnceResolver,
+    fn lookup<R: Resolver>(
+        resolver: &OnceResolver<R>,
         uri: &str,
-    ) -> Result<Vec<std::net::SocketAddr>, ureq::Error> {
+        timeout: Duration,
+    ) -> Result<Vec<SocketAddr>, ureq::Error> {
         let uri: Uri = uri.parse().unwrap();
-        let config = Config::default();
         let timeout = NextTimeout {
-            after: Duration::from_secs(5).into(),
+            after: timeout.into(),
             reason: ureq::Timeout::Resolve,
             per_read: None,
             per_write: None,
         };
         resolver
-            .resolve(&uri, &config, timeout)
+            .resolve(&uri, &Config::default(), timeout)
             .map(|addrs| addrs.iter().copied().collect())
     }
 
+    const SECS: Duration = Duration::from_secs(5);
+
     #[test]
     fn a_host_is_looked_up_once_and_remembered() {
-        let resolver = OnceResolver::default();
-        let first = lookup(&resolver, "http://127.0.0.1:8000/flags/br/br.gif").unwrap();
+        let resolver = OnceResolver::<DefaultResolver>::default();
+        let first = lookup(&resolver, "http://127.0.0.1:8000/flags/br/br.gif", SECS).unwrap();
         assert_eq!(first, ["127.0.0.1:8000".parse().unwrap()]);
-        assert_eq!(resolver.known.lock().unwrap().len(), 1);
+        assert_eq!(resolver.lock().len(), 1);
         // Another path on the same host and port: answered from what is known.
-        let again = lookup(&resolver, "http://127.0.0.1:8000/flags/cn/cn.gif").unwrap();
+        let again = lookup(&resolver, "http://127.0.0.1:8000/flags/cn/cn.gif", SECS).unwrap();
         assert_eq!(again, first);
-        assert_eq!(resolver.known.lock().unwrap().len(), 1);
+        assert_eq!(resolver.lock().len(), 1);
         // Another port is another key.
-        lookup(&resolver, "http://127.0.0.1:8001/flags").unwrap();
-        assert_eq!(resolver.known.lock().unwrap().len(), 2);
+        lookup(&resolver, "http://127.0.0.1:8001/flags", SECS).unwrap();
+        assert_eq!(resolver.lock().len(), 2);
     }
 
     #[test]
     fn failures_are_not_remembered_and_hosts_are_bounded() {
-        let resolver = OnceResolver::default();
-        assert!(lookup(&resolver, "http://no-such-host.invalid/flags").is_err());
-        assert!(resolver.known.lock().unwrap().is_empty());
+        let resolver = OnceResolver::<DefaultResolver>::default();
+        assert!(lookup(&resolver, "http://no-such-host.invalid/flags", SECS).is_err());
+        assert!(resolver.lock().is_empty());
         for port in 1..=(MAX_HOSTS as u16 + 10) {
-            lookup(&resolver, &format!("http://127.0.0.1:{port}/")).unwrap();
+            lookup(&resolver, &format!("http://127.0.0.1:{port}/"), SECS).unwrap();
         }
-        assert_eq!(resolver.known.lock().unwrap().len(), MAX_HOSTS);
+        assert_eq!(resolver.lock().len(), MAX_HOSTS);
+    }
+
+    /// A resolver that answers only when the test lets it, and counts its lookups.
+    #[derive(Debug, Default)]
+    struct Gate {
+        lookups: AtomicUsize,
+        open: Mutex<bool>,
+        opened: Condvar,
+    }
+
+    impl Gate {
+        fn open(&self) {
+            *self.open.lock().unwrap() = true;
+            self.opened.notify_all();
+        }
+    }
+
+    impl Resolver for Gate {
+        fn resolve(
+            &self,
+            _uri: &Uri,
+            _config: &Config,
+            _timeout: NextTimeout,
+        ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+            self.lookups.fetch_add(1, Ordering::SeqCst);
+            let mut open = self.open.lock().unwrap();
+            while !*open {
+                open = self.opened.wait(open).unwrap();
+            }
+            let mut addrs = self.empty();
+            addrs.push("127.0.0.1:8000".parse().unwrap());
+            Ok(addrs)
+        }
+    }
+
+    /// Wait until the first request is looking `key` up.
+    fn until_looking(resolver: &OnceResolver<Gate>) {
+        while !matches!(resolver.lock().values().next(), Some(Host::Looking)) {
+            std::thread::yield_now();
+        }
+    }
+
+    #[test]
+    fn requests_that_need_a_host_being_looked_up_wait_for_that_lookup() {
+        let resolver = OnceResolver::<Gate>::default();
+        let uri = "http://localhost:8000/flags/br/br.gif";
+        std::thread::scope(|scope| {
+            let first = scope.spawn(|| lookup(&resolver, uri, SECS));
+            until_looking(&resolver);
+            let others: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| lookup(&resolver, uri, SECS)))
+                .collect();
+            resolver.resolver.open();
+            let expected: Vec<SocketAddr> = vec!["127.0.0.1:8000".parse().unwrap()];
+            assert_eq!(first.join().unwrap().unwrap(), expected);
+            for other in others {
+                assert_eq!(other.join().unwrap().unwrap(), expected);
+            }
+        });
+        assert_eq!(resolver.resolver.lookups.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_request_waits_for_another_lookup_no_longer_than_its_timeout() {
+        let resolver = OnceResolver::<Gate>::default();
+        let uri = "http://localhost:8000/flags/br/br.gif";
+        std::thread::scope(|scope| {
+            let first = scope.spawn(|| lookup(&resolver, uri, SECS));
+            until_looking(&resolver);
+            // The lookup never ends while this one waits: it gives up at its own timeout.
+            let waited = lookup(&resolver, uri, Duration::from_millis(1));
+            assert!(
+                matches!(waited, Err(ureq::Error::Timeout(ureq::Timeout::Resolve))),
+                "{waited:?}"
+            );
+            resolver.resolver.open();
+            assert!(first.join().unwrap().is_ok());
+        });
     }
 }
