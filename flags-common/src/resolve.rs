@@ -79,16 +79,43 @@ impl<R: Resolver> Resolver for OnceResolver<R> {
         }
         // Not under the lock: the other hosts' requests need not wait for this lookup.
         drop(hosts);
+        let mut lookup = Lookup {
+            resolver: self,
+            key: remember.then_some(key),
+        };
         let result = self.resolver.resolve(uri, config, timeout);
-        if remember {
-            let mut hosts = self.lock();
-            match &result {
-                Ok(addrs) => hosts.insert(key, Host::Known(Box::new(addrs.clone()))),
-                Err(_) => hosts.remove(&key),
-            };
-            self.answered.notify_all();
-        }
+        lookup.settle(result.as_ref().ok());
         result
+    }
+}
+
+/// A lookup under way, settled once: its answer kept, or its entry removed so that the next
+/// request asks again. A lookup that panics (ureq's resolver panics when no thread can be had)
+/// is settled as failed on the way out, so that the requests waiting for it need not wait out
+/// their timeout.
+struct Lookup<'a, R> {
+    resolver: &'a OnceResolver<R>,
+    /// The host's key, until settled; None for a host not remembered.
+    key: Option<String>,
+}
+
+impl<R> Lookup<'_, R> {
+    fn settle(&mut self, addrs: Option<&ResolvedSocketAddrs>) {
+        let Some(key) = self.key.take() else {
+            return;
+        };
+        let mut hosts = self.resolver.lock();
+        match addrs {
+            Some(addrs) => hosts.insert(key, Host::Known(Box::new(addrs.clone()))),
+            None => hosts.remove(&key),
+        };
+        self.resolver.answered.notify_all();
+    }
+}
+
+impl<R> Drop for Lookup<'_, R> {
+    fn drop(&mut self) {
+        self.settle(None);
     }
 }
 
@@ -209,7 +236,7 @@ mod tests {
         }
     }
 
-    /// Wait until the first request is looking `key` up.
+    /// Wait until the first request is looking its host up.
     fn until_looking(resolver: &OnceResolver<Gate>) {
         while !matches!(resolver.lock().values().next(), Some(Host::Looking)) {
             std::thread::yield_now();
@@ -252,5 +279,31 @@ mod tests {
             resolver.resolver.open();
             assert!(first.join().unwrap().is_ok());
         });
+    }
+
+    /// A resolver that panics, as ureq's does when no thread can be had.
+    #[derive(Debug, Default)]
+    struct Panics;
+
+    impl Resolver for Panics {
+        fn resolve(
+            &self,
+            _uri: &Uri,
+            _config: &Config,
+            _timeout: NextTimeout,
+        ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+            panic!("failed to spawn thread")
+        }
+    }
+
+    #[test]
+    fn a_lookup_that_panics_leaves_no_one_waiting_for_it() {
+        let resolver = OnceResolver::<Panics>::default();
+        let uri = "http://localhost:8000/flags/br/br.gif";
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            lookup(&resolver, uri, SECS)
+        }));
+        assert!(panicked.is_err());
+        assert!(resolver.lock().is_empty(), "{:?}", resolver.lock());
     }
 }
