@@ -74,8 +74,14 @@ impl From<ureq::Error> for FetchError {
 #[cfg(feature = "reqwest")]
 impl From<reqwest::Error> for FetchError {
     fn from(err: reqwest::Error) -> Self {
-        // Statuses never arrive here: `read_body` checks them (no `error_for_status`).
-        if err.is_timeout() {
+        // `error_for_status()` makes a status an error: a 404 counts as NOT_FOUND, as the book's
+        // `raise_for_status()` does, so plain reqwest code counts codes right.
+        if let Some(status) = err.status() {
+            match status.as_u16() {
+                404 => FetchError::NotFound,
+                other => FetchError::Status(other),
+            }
+        } else if err.is_timeout() {
             FetchError::Timeout
         } else if err.is_redirect() {
             // The policy's own words ("too many redirects"), not reqwest's preamble.

@@ -1,6 +1,8 @@
 //! One run of a downloader: what to fetch and where, and the bookkeeping every downloader does
-//! after each code (verbose lines, the progress bar, the `--trace` file).
+//! after each code (verbose lines, the progress bar, the `--trace` file, the requests in flight).
 
+use std::ops::Deref;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -11,10 +13,27 @@ use crate::output::{say, warn};
 use crate::progress::Progress;
 use crate::report::{Counter, Status, Summary};
 use crate::save::{Dest, Saved};
+use crate::thread_tag::thread_tag;
 use crate::trace::{TraceEvent, TraceFile};
 
 /// Everything `download_many` needs to know, built by `flags_common::main` from the command line.
-pub struct Job {
+///
+/// A `Job` is a handle to one [`Run`]: its fields and methods are the run's (`job.cc_list`,
+/// `job.start(cc)`), and cloning it is cheap (an `Arc`), so a task given to `tokio::spawn` or a
+/// `JoinSet` can own a clone: `let job = job.clone(); set.spawn(async move { ... })`.
+#[derive(Clone)]
+pub struct Job(Arc<Run>);
+
+impl Deref for Job {
+    type Target = Run;
+
+    fn deref(&self) -> &Run {
+        &self.0
+    }
+}
+
+/// What one run fetches and where, and its bookkeeping; reached through a [`Job`].
+pub struct Run {
     /// The codes to fetch, sorted.
     pub cc_list: Vec<String>,
     /// Where the flags are, e.g. `http://localhost:8000/flags`.
@@ -34,6 +53,9 @@ pub struct Job {
     /// How many times a download that ended in ERROR is tried again (`--retries`).
     pub retries: u32,
     retried: AtomicUsize,
+    /// Downloads between `start` and `record` now, and the most at once.
+    in_flight: AtomicUsize,
+    peak_in_flight: AtomicUsize,
     progress: Progress,
     trace: Option<TraceFile>,
     t0: Instant,
@@ -45,7 +67,7 @@ impl Job {
         if let Some(trace) = &settings.trace {
             trace.begin();
         }
-        Job {
+        Job(Arc::new(Run {
             progress: Progress::new(&settings.cc_list, settings.verbose, settings.board),
             cc_list: settings.cc_list,
             base_url,
@@ -57,18 +79,26 @@ impl Job {
             metadata: settings.metadata,
             retries: settings.retries,
             retried: AtomicUsize::new(0),
+            in_flight: AtomicUsize::new(0),
+            peak_in_flight: AtomicUsize::new(0),
             trace: settings.trace,
             t0: Instant::now(),
-        }
+        }))
     }
+}
 
-    /// A download of `cc` starts now: show it, trace it, and return its start time for `record`.
+impl Run {
+    /// A download of `cc` starts now: count it in flight, show it, trace it, and return its
+    /// start time for `record`.
     pub fn start(&self, cc: &str) -> Instant {
         let started = Instant::now();
+        let now = self.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak_in_flight.fetch_max(now, Ordering::Relaxed);
         self.progress.started(cc);
         self.trace(|| TraceEvent::Start {
             cc: cc.to_string(),
             t: self.secs(started),
+            thread_id: thread_tag(),
         });
         started
     }
@@ -78,10 +108,14 @@ impl Job {
     /// saved under another name than the one it asked for says so (`Saved::note`).
     pub fn record(&self, cc: &str, started: Instant, result: Result<Saved, FetchError>) -> Status {
         let ended = Instant::now();
-        let (status, reason) = match result {
-            Ok(saved) => (Status::Ok, saved.note),
-            Err(FetchError::NotFound) => (Status::NotFound, None),
-            Err(err) => (Status::Error, Some(err.to_string())),
+        // Out of flight; a `record` without its `start` leaves the count at zero.
+        let _ = self
+            .in_flight
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+        let (status, reason, saved_on) = match result {
+            Ok(saved) => (Status::Ok, saved.note, Some(saved.saved_on)),
+            Err(FetchError::NotFound) => (Status::NotFound, None, None),
+            Err(err) => (Status::Error, Some(err.to_string()), None),
         };
         if self.verbose {
             let line = match (status, &reason) {
@@ -101,6 +135,8 @@ impl Job {
             end: self.secs(ended),
             status,
             thread: std::thread::current().name().unwrap_or("?").to_string(),
+            thread_id: thread_tag(),
+            saved_on,
             reason,
         });
         status
@@ -172,6 +208,11 @@ impl Job {
         self.retried.load(Ordering::Relaxed)
     }
 
+    /// The most downloads in flight at once so far: between `start` and `record`.
+    pub fn peak_in_flight(&self) -> usize {
+        self.peak_in_flight.load(Ordering::Relaxed)
+    }
+
     /// The run is over: clear the progress view, and trace the summary, which is returned.
     pub(crate) fn finish(&self, counter: &Counter) -> Summary {
         self.progress.finish();
@@ -187,6 +228,7 @@ impl Job {
             counter,
             self.retried(),
             self.concur_req,
+            self.peak_in_flight(),
             self.t0.elapsed(),
             interrupted(),
         )

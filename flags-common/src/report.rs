@@ -66,6 +66,10 @@ pub struct Summary {
     pub retries: usize,
     /// Requests allowed in flight at once (`-m`, within the downloader's maximum).
     pub concur_req: usize,
+    /// The most downloads in flight at once, as the run went: what happened, against
+    /// `concur_req`, what was allowed.
+    #[serde(default)]
+    pub peak_in_flight: usize,
     /// Seconds from the first request to the report.
     pub elapsed_s: f64,
     /// Codes ended per second.
@@ -114,9 +118,21 @@ pub fn final_report(summary: &Summary) -> String {
         let plural = if retries == 1 { "y" } else { "ies" };
         lines.push(format!("{retries:3} retr{plural}."));
     }
+    lines.push(in_flight_line(summary));
     lines.push(format!("Elapsed time: {:.2}s", summary.elapsed_s));
     lines.push(format!("Speed: {:.2} items/s", summary.items_per_s));
     lines.join("\n")
+}
+
+/// What the run did with `-m`: `Peak in flight: 1 of 10 allowed.`, or, for a program that
+/// starts more than it may, `Peak in flight: 676, above the 5 allowed.`
+fn in_flight_line(summary: &Summary) -> String {
+    let (peak, allowed) = (summary.peak_in_flight, summary.concur_req);
+    if peak > allowed {
+        format!("Peak in flight: {peak}, above the {allowed} allowed.")
+    } else {
+        format!("Peak in flight: {peak} of {allowed} allowed.")
+    }
 }
 
 impl Summary {
@@ -127,6 +143,7 @@ impl Summary {
         counter: &Counter,
         retries: usize,
         concur_req: usize,
+        peak_in_flight: usize,
         elapsed: Duration,
         interrupted: bool,
     ) -> Summary {
@@ -144,6 +161,7 @@ impl Summary {
             not_attempted: asked.saturating_sub(counter.total()),
             retries,
             concur_req,
+            peak_in_flight,
             elapsed_s,
             items_per_s,
             interrupted,
@@ -180,13 +198,14 @@ mod tests {
             &counter,
             0,
             1000,
+            1000,
             Duration::from_millis(520),
             false,
         ));
         assert_eq!(
             report,
             "--------------------\n194 flags downloaded.\n482 not found.\n\
-             Elapsed time: 0.52s\nSpeed: 1300.00 items/s"
+             Peak in flight: 1000 of 1000 allowed.\nElapsed time: 0.52s\nSpeed: 1300.00 items/s"
         );
     }
 
@@ -202,6 +221,7 @@ mod tests {
             &counter,
             3,
             5,
+            9,
             Duration::from_secs(1),
             true,
         ));
@@ -209,6 +229,7 @@ mod tests {
         assert!(report.contains("  2 errors.\n"));
         assert!(report.contains("  2 not attempted (interrupted).\n"));
         assert!(report.contains("  3 retries.\n"));
+        assert!(report.contains("Peak in flight: 9, above the 5 allowed.\n"));
         assert!(!report.contains("not found"));
     }
 }

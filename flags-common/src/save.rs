@@ -87,6 +87,21 @@ pub struct Saved {
     pub path: PathBuf,
     /// What `-v` says when the name asked for was taken: `Same.gif was taken: saved as Same_JP.gif`.
     pub note: Option<String>,
+    /// The thread that wrote it (see `thread_tag`): `cargo xtask check` reads it in the
+    /// `--trace` file, to tell a save on the event loop's thread from one handed off.
+    pub(crate) saved_on: u64,
+}
+
+impl Saved {
+    /// A flag the caller saved itself at `path`, on this thread: for a downloader that writes
+    /// its files without `save_flag` (call it where the file was written).
+    pub fn new(path: PathBuf) -> Saved {
+        Saved {
+            path,
+            note: None,
+            saved_on: crate::thread_tag::thread_tag(),
+        }
+    }
 }
 
 /// Save `img` in `dest` as `<name>.gif`, the book's `save_flag(img, filename)`, and say where.
@@ -108,7 +123,11 @@ pub fn save_flag(img: &[u8], dest: &Dest, cc: &str, name: &str) -> io::Result<Sa
         let _ = fs::remove_file(&tmp);
     }
     drop(file); // closing it releases the lock
-    saved.map(|()| Saved { path, note })
+    saved.map(|()| Saved {
+        path,
+        note,
+        saved_on: crate::thread_tag::thread_tag(),
+    })
 }
 
 /// Create a new, empty temporary file in `dir`, under a name nobody can predict, and lock it.

@@ -18,7 +18,13 @@ use crate::report::{Status, Summary};
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum TraceEvent {
     /// A download started: its request is about to be sent.
-    Start { cc: String, t: f64 },
+    Start {
+        cc: String,
+        t: f64,
+        /// The number of the thread that started it (each thread of the run has its own).
+        #[serde(default)]
+        thread_id: u64,
+    },
     /// A download ended, with how.
     End {
         cc: String,
@@ -27,6 +33,12 @@ pub enum TraceEvent {
         status: Status,
         /// The name of the thread that recorded it (`?` when it has none).
         thread: String,
+        /// The number of the thread that recorded it.
+        #[serde(default)]
+        thread_id: u64,
+        /// The number of the thread that saved the flag, for an OK.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        saved_on: Option<u64>,
         /// Why, when it is not plain: the error, or the name a flag was saved under instead.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,

@@ -63,7 +63,8 @@ mod tests {
             follower.new_events(),
             vec![TraceEvent::Start {
                 cc: "BR".into(),
-                t: 0.1
+                t: 0.1,
+                thread_id: 0,
             }]
         );
         std::fs::write(&path, format!("{start}\n{start}\n")).unwrap();
