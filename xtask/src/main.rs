@@ -6,12 +6,14 @@
 //! - `sweep`: the thread pool and tokio at -m 1..1000 on DELAY: what a thread and a task cost.
 //! - `race`: runs the three downloaders at once against one server and draws their boards live.
 //! - `diff A B`: shows what differs between two implementations' `src/main.rs`.
+//! - `check [PACKAGE]`: judges a student's downloader from outside, step by step.
 
 //!
 //! The measuring tasks stand as equals on `bench` (what runs, how, what it measured) and
 //! `report` (tables, charts, report.html); none reaches into another task.
 
 mod bench;
+mod check;
 mod compare;
 mod diff;
 mod race;
@@ -46,6 +48,9 @@ enum Task {
     Race(race::Args),
     /// Show the difference between two implementations' src/main.rs
     Diff(diff::Args),
+    /// Check a downloader (yours: flags-yours) step by step: counted, concurrent, bounded,
+    /// never blocks, Ctrl-C
+    Check(check::Args),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +61,7 @@ fn main() -> ExitCode {
         Task::Sweep(args) => sweep::run(args),
         Task::Diff(args) => diff::run(args),
         Task::Race(args) => race::run(args),
+        Task::Check(args) => check::run(args),
     };
     match result {
         Ok(code) => code,

@@ -111,8 +111,26 @@ struct Target {
     name: String,
 }
 
-/// `$CARGO build [--release] -p ...`, reading the binaries' paths from cargo's JSON messages.
+/// `$CARGO build [--release] -p ...` of this project's downloaders and the server.
 fn build(root: &Path, profile: BuildProfile) -> anyhow::Result<Bins> {
+    let names: Vec<&str> = packages().map(|(_, name)| name).collect();
+    let built = cargo_build(root, profile, &names)?;
+    let mut bins = Bins::default();
+    for ((which, _), exe) in packages().zip(built) {
+        *bins.slot_mut(which) = exe;
+    }
+    Ok(bins)
+}
+
+/// Build other packages of the workspace (a student's, the server) and return their binaries'
+/// paths, in the order of `names`: each package's binary has the package's name.
+pub fn package_binaries(profile: BuildProfile, names: &[&str]) -> anyhow::Result<Vec<PathBuf>> {
+    cargo_build(&crate::util::workspace_root(), profile, names)
+}
+
+/// `$CARGO build [--release] -p ...`, reading the binaries' paths from cargo's JSON messages,
+/// in the order of `names`.
+fn cargo_build(root: &Path, profile: BuildProfile, names: &[&str]) -> anyhow::Result<Vec<PathBuf>> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
@@ -131,8 +149,7 @@ fn build(root: &Path, profile: BuildProfile) -> anyhow::Result<Bins> {
     if profile == BuildProfile::Release {
         command.arg("--release");
     }
-    let names: Vec<&str> = packages().map(|(_, name)| name).collect();
-    for name in &names {
+    for name in names {
         command.args(["-p", name]);
     }
     crate::util::warn(&format!(
@@ -146,8 +163,7 @@ fn build(root: &Path, profile: BuildProfile) -> anyhow::Result<Bins> {
         .spawn()
         .context("cannot run cargo")?;
     let stdout = child.stdout.take().context("no stdout")?;
-    let mut bins = Bins::default();
-    let mut found = Vec::new();
+    let mut found: Vec<Option<PathBuf>> = vec![None; names.len()];
     for line in BufReader::new(stdout).lines() {
         let Ok(message) = serde_json::from_str::<Message>(&line?) else {
             continue;
@@ -158,16 +174,16 @@ fn build(root: &Path, profile: BuildProfile) -> anyhow::Result<Bins> {
         if message.reason != "compiler-artifact" {
             continue;
         }
-        if let Some((which, name)) = packages().find(|(_, name)| *name == target.name) {
-            *bins.slot_mut(which) = exe;
-            found.push(name);
+        if let Some(slot) = names.iter().position(|name| *name == target.name) {
+            found[slot] = Some(exe);
         }
     }
     if !child.wait()?.success() {
         bail!("cargo build failed");
     }
-    if let Some(missing) = names.iter().find(|name| !found.contains(name)) {
-        bail!("cargo build reported no {missing} binary");
-    }
-    Ok(bins)
+    names
+        .iter()
+        .zip(found)
+        .map(|(name, exe)| exe.with_context(|| format!("cargo build reported no {name} binary")))
+        .collect()
 }

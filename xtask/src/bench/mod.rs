@@ -1,4 +1,4 @@
-//! The core the measuring tasks (compare, sweep, race) stand on as equals: what runs, how it is
+//! The core the measuring tasks (compare, sweep, race, check) stand on as equals: what runs, how it is
 //! built and started, and what it measured.
 //!
 //! - `downloader`: the downloaders, listed once (ours and the book's scripts), with their models.
@@ -7,6 +7,7 @@
 //! - `server`: a flag server process, known by its typed ready line.
 //! - `invocation`: a downloader's command line, built in one place.
 //! - `process`: one run as a child process, its budget, Ctrl-C, and what it cost.
+//! - `follow`: a `--trace` file read while the run writes it.
 //! - `platform`: what only the OS can do or tell (signals, `wait4`, `/proc`), behind `cfg`.
 //! - `plan`: which runs, in which order.
 //! - `runs`: the measuring loop and the rows it gives.
@@ -19,6 +20,7 @@
 pub mod build;
 pub mod downloader;
 pub mod downloads;
+pub mod follow;
 pub mod floor;
 pub mod invocation;
 pub mod measure;

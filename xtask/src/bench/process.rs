@@ -59,8 +59,20 @@ pub fn grace(timeout: Duration) -> Duration {
 /// Run `command` to its end: interrupted after `budget`, killed `grace` later. `watch` is
 /// told what can be read of it while it runs, every 10 ms.
 pub fn run_measured(
-    mut command: Command,
+    command: Command,
     budget: Duration,
+    grace: Duration,
+    watch: impl FnMut(Live),
+) -> anyhow::Result<Finished> {
+    run_until(command, |elapsed| elapsed >= budget, grace, watch)
+}
+
+/// Run `command` to its end: interrupted once `stop` says so (asked every 10 ms with the time
+/// since it started), killed `grace` later. `watch` is told what can be read of it while it
+/// runs, every 10 ms.
+pub fn run_until(
+    mut command: Command,
+    mut stop: impl FnMut(Duration) -> bool,
     grace: Duration,
     mut watch: impl FnMut(Live),
 ) -> anyhow::Result<Finished> {
@@ -87,7 +99,7 @@ pub fn run_measured(
         }
         let now = Instant::now();
         match interrupted_at {
-            None if now - started >= budget || aborted() => {
+            None if aborted() || stop(now - started) => {
                 // The downloader's Ctrl-C: no new requests, the ones in flight end, report.
                 done.budget_hit = !aborted();
                 interrupted_at = Some(now);

@@ -6,7 +6,6 @@
 //! With no options it is the talk's harness: every code, each GET delayed 0.5 s (vaurien's
 //! `--behavior-delay-sleep .5`), sequential at 1, the thread pool and tokio at the same `-m`.
 
-mod follow;
 mod racer;
 mod screen;
 mod table;

@@ -11,8 +11,8 @@ use flags_common::board::BoardState;
 use flags_common::{Summary, TraceEvent};
 
 use super::MaxReq;
-use super::follow::TraceFollower;
 use crate::bench::downloader::Impl;
+use crate::bench::follow::TraceFollower;
 use crate::bench::invocation::{Codes, Invocation};
 use crate::bench::platform::Live;
 use crate::bench::process::{self, Finished, run_measured};
