@@ -4,7 +4,9 @@
 //! body decides both *what* goes out and *when*. Ours comes from memory (a built-in flag, a
 //! small cached file) or from a file read in chunks (a large file under `--root`: memory stays
 //! at a few chunks per client, however large the file). It is sent normally, cut in half
-//! (the truncate fault) or trickled (the slow fault).
+//! (the truncate fault) or trickled (the slow fault). A body also carries its request's
+//! flight (`flight.rs`), which ends when hyper drops the body: once it has taken the last
+//! piece, or with the connection.
 
 use std::future::Future;
 use std::io;
@@ -17,6 +19,7 @@ use tokio::io::{AsyncRead, ReadBuf};
 use tokio::time::Sleep;
 
 use crate::faults::{Fault, SLOW_CHUNK, SLOW_INTERVAL, TRUNCATE_PAUSE};
+use crate::flight::InFlight;
 
 /// Bytes read from a file at a time: the memory a streamed answer holds, give or take the
 /// copy hyper is sending.
@@ -94,6 +97,9 @@ enum Pace {
 pub(crate) struct Body {
     source: Source,
     pace: Pace,
+    /// The request's flight (a request under /flags/): held, never read, so that it ends
+    /// when the body is dropped.
+    _flight: Option<InFlight>,
 }
 
 impl Body {
@@ -102,6 +108,7 @@ impl Body {
         Body {
             source: Source::Memory(Some(bytes)),
             pace: Pace::Normal,
+            _flight: None,
         }
     }
 
@@ -119,6 +126,7 @@ impl Body {
                 buf: Vec::new(),
             },
             pace: Pace::Normal,
+            _flight: None,
         }
     }
 
@@ -134,6 +142,14 @@ impl Body {
         };
         Body { pace, ..self }
     }
+
+    /// The same body, holding the request's flight until it is dropped.
+    pub(crate) fn holding(self, flight: Option<InFlight>) -> Body {
+        Body {
+            _flight: flight,
+            ..self
+        }
+    }
 }
 
 impl hyper::body::Body for Body {
@@ -144,7 +160,7 @@ impl hyper::body::Body for Body {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
-        let Body { source, pace } = self.get_mut();
+        let Body { source, pace, .. } = self.get_mut();
         let frame = |piece: Option<io::Result<Bytes>>| piece.map(|r| r.map(Frame::data));
         match pace {
             Pace::Normal => source.poll_chunk(cx, u64::MAX).map(frame),
@@ -188,5 +204,31 @@ impl hyper::body::Body for Body {
             Pace::Normal => SizeHint::with_exact(self.source.len()),
             Pace::Truncate { .. } | Pace::Slow { .. } => SizeHint::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::flight::Flights;
+    use crate::stats::Stats;
+
+    fn in_flight(flights: &Flights) -> u64 {
+        let mut s = Stats::default();
+        flights.fill(&mut s);
+        s.in_flight
+    }
+
+    #[test]
+    fn a_body_never_polled_ends_its_flight_when_dropped() {
+        let flights = Arc::new(Flights::default());
+        let body = Body::bytes(Bytes::from_static(b"GIF89a"))
+            .with_fault(Fault::Slow)
+            .holding(Some(flights.arrive()));
+        assert_eq!(in_flight(&flights), 1);
+        drop(body);
+        assert_eq!(in_flight(&flights), 0);
     }
 }

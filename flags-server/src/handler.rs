@@ -1,7 +1,8 @@
 //! [`handle`]: one request in, one answer out. hyper calls it for every request of every
 //! connection (through `service_fn` in `server.rs`); it routes, applies the drawn delay,
 //! 418 and fault, counts, and with `-v` logs a line when the request arrives and one when it
-//! is answered.
+//! is answered. A request under /flags/ is in flight from its arrival here until its answer's
+//! body is dropped, or until `handle` returns without an answer (`flight.rs`).
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -38,6 +39,8 @@ pub(crate) async fn handle(
         return Ok(stats_endpoint(state, method, path));
     }
     log_arrival(state, method, path);
+    // Dropped on every early return (reset, stall), or handed to the answer's body below.
+    let flight = path.starts_with("/flags/").then(|| state.flights.arrive());
     let head = method == Method::HEAD;
     let mut draw = Draw::default();
     let resp = if path.len() > MAX_PATH_LEN {
@@ -72,7 +75,7 @@ pub(crate) async fn handle(
     };
     state.counters.count_status(resp.status().as_u16());
     log(state, method, path, Some(resp.status()), &draw);
-    Ok(resp)
+    Ok(resp.map(|body| body.holding(flight)))
 }
 
 /// A GET or HEAD under /flags/: the delay, then a reset, a 418 or the file, maybe faulty.

@@ -21,6 +21,8 @@
 //! - `log.rs`: the `-v` request log and other stderr lines, which never panic nor block;
 //! - `conn.rs`: a client's socket as hyper sees it (send timeout, close with an RST);
 //! - `handler.rs`: one request in, one answer out;
+//! - `flight.rs`: the requests under /flags/ in flight, their peak, and how late clients
+//!   refill freed slots (counted in `histogram.rs`);
 //! - `faults.rs`: the faults ([`Fault`], [`FaultRates`]) and the dice that draw each GET's
 //!   delay, 418 and fault;
 //! - `routes.rs`: what a path names (a built-in flag, or a file under `--root`);
@@ -35,7 +37,9 @@ mod config;
 mod conn;
 mod faults;
 mod flags;
+mod flight;
 mod handler;
+mod histogram;
 mod limits;
 mod log;
 mod platform;
@@ -57,4 +61,4 @@ pub use limits::{ConnectionLimit, MIN_CONNECTIONS, RESERVED_FILES, connection_li
 pub use log::{stderr_line, stderr_line_after_ctrl_c};
 pub use platform::raise_open_files;
 pub use server::{Ready, ServerHandle, listen, ready, serve, start};
-pub use stats::{DelayStats, FaultCounts, Settings, Stats};
+pub use stats::{DelayStats, FaultCounts, LatenessStats, Settings, Stats};

@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::faults::Dice;
+use crate::flight::Flights;
 use crate::log::Log;
 use crate::routes::RootTree;
 use crate::stats::{Counters, Settings, Stats};
 
 /// One per server, behind an `Arc`: read by every request, updated only through atomics
-/// and two small mutexes (the RNG, the delay totals).
+/// and three small mutexes (the RNG, the delay totals, the freed slots and lateness).
 pub(crate) struct State {
     /// "LOCAL", "DELAY", "ERROR" or "CHAOS".
     pub(crate) profile: &'static str,
@@ -20,6 +21,8 @@ pub(crate) struct State {
     pub(crate) settings: Settings,
     pub(crate) dice: Dice,
     pub(crate) counters: Counters,
+    /// The requests under /flags/ in flight; each holds it until its answer is over.
+    pub(crate) flights: Arc<Flights>,
     /// The `--root` tree, or None for the built-in flags.
     pub(crate) root: Option<Arc<RootTree>>,
     pub(crate) header_timeout: Duration,
@@ -58,6 +61,7 @@ impl State {
             },
             dice: Dice::new(delay, error_rate, rates, config.seed),
             counters: Counters::default(),
+            flights: Arc::default(),
             root,
             header_timeout: config.header_timeout,
             send_timeout: config.send_timeout,
@@ -72,12 +76,14 @@ impl State {
         let mut stats = self.counters.snapshot(self.profile, &self.settings);
         stats.connections_open = self.open.load(Ordering::Relaxed) as u64;
         stats.max_connections = self.max_connections as u64;
+        self.flights.fill(&mut stats);
         stats
     }
 
     /// Zeroes the counters and restarts the random sequence from the seed.
     pub(crate) fn reset(&self) {
         self.counters.reset();
+        self.flights.reset();
         self.dice.restart();
     }
 }

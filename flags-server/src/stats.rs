@@ -1,7 +1,8 @@
 //! What the server counts, and [`Stats`], the body of `GET /_stats`.
 //!
 //! The counters are atomics, so requests never wait for each other to count; only the delay
-//! totals (a sum, a min and a max updated together) sit behind a small mutex.
+//! totals (a sum, a min and a max updated together) sit behind a small mutex. The requests in
+//! flight and their lateness are counted in `flight.rs`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -21,6 +22,23 @@ pub struct DelayStats {
     pub max_s: f64,
     /// Shortest delay (0 when none).
     pub min_s: f64,
+}
+
+/// How long clients left a freed slot unused, since start or the last reset: each request
+/// under /flags/ that arrives takes the oldest slot freed by an ended one (see `in_flight`),
+/// and this is the time between the two. Counted in a log-scale histogram (8 KB whatever the
+/// number of samples): the median and p90 are within about 3%, `max_s` is exact. All 0 when
+/// no slot was refilled.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LatenessStats {
+    /// Slots refilled.
+    pub count: u64,
+    /// Median time a freed slot stayed unused.
+    pub median_s: f64,
+    /// 90th percentile: 9 slots in 10 were refilled sooner.
+    pub p90_s: f64,
+    /// Longest time a freed slot stayed unused.
+    pub max_s: f64,
 }
 
 /// The settings in force: delays, errors and faults (`"faults"` in `/_stats`).
@@ -81,6 +99,22 @@ pub struct Stats {
     /// open-files limit is lower.
     #[serde(default)]
     pub max_connections: u64,
+    /// Requests under /flags/ that arrived, whatever their method and answer: counted as
+    /// their head is read, before their delay.
+    #[serde(default)]
+    pub arrived: u64,
+    /// Requests under /flags/ in flight now: arrived, and their answer neither sent in full
+    /// nor dropped (a reset, a stall's end, a truncated body, a client gone). A reset leaves
+    /// it as it is, since they are still in flight.
+    #[serde(default)]
+    pub in_flight: u64,
+    /// The most requests under /flags/ in flight at once; a reset restarts it from
+    /// `in_flight`.
+    #[serde(default)]
+    pub peak_in_flight: u64,
+    /// How long the client left a freed slot unused before its next request.
+    #[serde(default)]
+    pub lateness: LatenessStats,
 }
 
 /// One counter per field of [`Stats`] that requests update.
@@ -163,6 +197,10 @@ impl Counters {
             send_timeouts: get(&self.send_timeouts),
             connections_open: 0,
             max_connections: 0,
+            arrived: 0,
+            in_flight: 0,
+            peak_in_flight: 0,
+            lateness: LatenessStats::default(),
         }
     }
 

@@ -80,6 +80,9 @@ fn reset_closes_the_connection_with_no_status_line() {
     let mut got = String::new();
     s.read_to_string(&mut got).expect("read");
     assert!(got.starts_with("HTTP/1.1 200"), "{got}");
+    // A reset request is over as its connection closes.
+    let stats = wait_stats(&server, |s| s.in_flight == 0);
+    assert_eq!((stats.arrived, stats.in_flight), (4, 0));
 }
 
 #[test]
@@ -104,6 +107,8 @@ fn truncate_sends_less_than_content_length_then_eof() {
     );
     let stats = server.stats();
     assert_eq!((stats.faults_injected[Fault::Truncate], stats.ok), (1, 1));
+    let stats = wait_stats(&server, |s| s.in_flight == 0);
+    assert_eq!((stats.arrived, stats.in_flight), (1, 0));
 }
 
 #[test]
@@ -126,6 +131,7 @@ fn stall_never_answers() {
         (stats.faults_injected[Fault::Stall], stats.requests),
         (1, 0)
     );
+    assert_eq!((stats.arrived, stats.in_flight), (1, 1));
     // The stalled request holds no thread: the server answers others meanwhile.
     let mut other = connect(&server);
     other
@@ -178,6 +184,11 @@ fn slow_sends_the_first_piece_but_not_the_whole_body() {
     assert!(body_len + more < full, "{} of {full}", body_len + more);
     let stats = server.stats();
     assert_eq!((stats.faults_injected[Fault::Slow], stats.ok), (1, 1));
+    assert_eq!(stats.in_flight, 1, "still trickling");
+    // A client gone: the next piece fails to go out, and the request is over.
+    drop(s);
+    let stats = wait_stats(&server, |s| s.in_flight == 0);
+    assert_eq!((stats.arrived, stats.in_flight), (1, 0));
 }
 
 #[test]
