@@ -20,8 +20,8 @@
 pub mod build;
 pub mod downloader;
 pub mod downloads;
-pub mod follow;
 pub mod floor;
+pub mod follow;
 pub mod invocation;
 pub mod measure;
 pub mod options;

@@ -146,7 +146,10 @@ fn run(
         command,
         |elapsed| {
             events.extend(follower.new_events());
-            let ended = events.iter().filter(|e| matches!(e, TraceEvent::End { .. })).count();
+            let ended = events
+                .iter()
+                .filter(|e| matches!(e, TraceEvent::End { .. }))
+                .count();
             elapsed >= budget || ctrl_c(ended)
         },
         GRACE,

@@ -84,7 +84,12 @@ fn stopped_early(run: &Run, interrupted: bool) -> Option<Verdict> {
     if run.summary.is_some() {
         return None;
     }
-    let said = run.finished.stderr.lines().rev().find(|l| !l.trim().is_empty());
+    let said = run
+        .finished
+        .stderr
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty());
     if let Some(part) = said.and_then(|l| l.strip_prefix("error: not written yet: ")) {
         return Some(Verdict::fail(
             format!("not written yet: {part}"),
@@ -169,29 +174,31 @@ fn never_blocks(run: &Run) -> Verdict {
     let late = &run.stats.lateness;
     let ms = |s: f64| format!("{:.0} ms", s * 1000.0);
     let (on_loop, saved) = saves_on_a_loop(&run.events);
+    let wait = format!(
+        "a freed slot waits {} for its next request (median",
+        ms(late.median_s)
+    );
+    // A save on the loop is named first: it is the cause, and it may also show as a wait.
+    if on_loop > 0 {
+        return Verdict::fail(
+            format!("{on_loop} of {saved} flags saved on the event loop's thread ({wait})"),
+            "save_flag blocks while the disk works: hand it to tokio::task::spawn_blocking \
+             (the book's asyncio.to_thread)",
+        );
+    }
     if late.count > 0 && late.median_s > LATE_S {
         return Verdict::fail(
             format!(
-                "a freed slot waits {} for its next request (median; the server answers each \
-                 after {}, a free loop refills it in about 1 ms)",
-                ms(late.median_s),
+                "{wait}; the server answers each after {}, a free loop refills it in about \
+                 1 ms)",
                 ms(DELAY.as_secs_f64())
             ),
             "something blocks the event loop's thread; std::thread::sleep and blocking I/O \
              stop every download: use tokio::time::sleep, or spawn_blocking",
         );
     }
-    if on_loop > 0 {
-        return Verdict::fail(
-            format!("{on_loop} of {saved} flags saved on the event loop's thread"),
-            "save_flag blocks while the disk works: hand it to tokio::task::spawn_blocking \
-             (the book's asyncio.to_thread)",
-        );
-    }
     Verdict::pass(format!(
-        "a freed slot waits {} for its next request (median); {saved} flags saved, none on a \
-         thread that runs other downloads meanwhile",
-        ms(late.median_s)
+        "{wait}); {saved} flags saved, none on a thread that runs other downloads meanwhile"
     ))
 }
 
@@ -243,7 +250,9 @@ fn ctrl_c(seen: &CtrlCRun) -> Verdict {
         );
     }
     if run.finished.exit_code.is_none() && !run.finished.killed {
-        return Verdict::pass("no Ctrl-C can be sent to one process on this system: not checked".into());
+        return Verdict::pass(
+            "no Ctrl-C can be sent to one process on this system: not checked".into(),
+        );
     }
     let after = run.stats.arrived.saturating_sub(seen.arrived_before);
     if let Files::Bad(name) = files(&run.dest) {

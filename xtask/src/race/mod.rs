@@ -1,7 +1,8 @@
 //! `cargo xtask race`: the talk's demo as a race. One flag server, then flags-seq,
-//! flags-threadpool and flags-tokio started at the same moment, their boards drawn side by side
+//! flags-threadpool and flags-tokio (or those `--impl` names, and the packages `--with` names,
+//! such as a student's flags-yours) started at the same moment, their boards drawn side by side
 //! from the events of their `--trace` files as they are written, each with its live peak
-//! memory and threads, then their three final reports in one table.
+//! memory and threads, then their final reports in one table.
 //!
 //! With no options it is the talk's harness: every code, each GET delayed 0.5 s (vaurien's
 //! `--behavior-delay-sleep .5`), sequential at 1, the thread pool and tokio at the same `-m`.
@@ -23,7 +24,7 @@ use crate::bench::options::{BuildProfile, Delay, at_least_one, seconds};
 use crate::bench::process::{self, aborted};
 use crate::bench::server::ServerProcess;
 use crate::util::say;
-use racer::{Racer, Start};
+use racer::{Entrant, Racer, Start};
 use screen::Screen;
 
 #[derive(clap::Args, Debug)]
@@ -58,6 +59,14 @@ pub struct Args {
     /// Cargo profile to build and race
     #[arg(long, value_enum, default_value = "release")]
     profile: BuildProfile,
+    /// Which of ours race, in this order
+    #[arg(long = "impl", value_enum, value_name = "IMPL,...", value_delimiter = ',',
+          default_values_t = RACERS)]
+    ours: Vec<Impl>,
+    /// Race a package of your own too (a downloader on flags-common, e.g. flags-yours), after
+    /// ours, at the race's -m (or 5 with -m book); repeat for more
+    #[arg(long = "with", value_name = "PACKAGE")]
+    with: Vec<String>,
 }
 
 /// The talk's three, in its order (the combinators' race would look like tokio's).
@@ -88,11 +97,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let codes = choice.list();
 
+    let entrants = match entrants(&args) {
+        Ok(entrants) => entrants,
+        Err(usage) => {
+            crate::util::warn(&format!("error: {usage}"));
+            return Ok(ExitCode::from(2));
+        }
+    };
     process::on_ctrl_c(None);
     // Up to 1000 connections at each end, as compare does.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let root = crate::util::workspace_root();
     let bins = build::binaries(None, args.profile)?;
+    let theirs: Vec<&str> = args.with.iter().map(String::as_str).collect();
+    let their_bins = match theirs.is_empty() {
+        true => Vec::new(),
+        false => build::package_binaries(args.profile, &theirs)?,
+    };
     let server = ServerProcess::start(&bins.server, args.server, 0, args.seed, Some(args.delay))?;
     let dir = build::target_dir(&root).join("race");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -105,14 +126,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         budget: args.budget,
         dir: &dir,
     };
-    let headline = headline(&args, &start, codes.len());
-    let mut screen = Screen::new(&headline, &codes)?;
-    // All three at the same moment.
+    let headline = headline(&args, &start, &entrants, codes.len());
+    let mut screen = Screen::new(&headline, &codes, entrants.len())?;
+    // All at the same moment.
     let race_start = Instant::now();
     let mut racers = Vec::new();
-    for implementation in RACERS {
-        let bin = bins.downloader(implementation);
-        racers.push(Racer::start(implementation, bin, &start)?);
+    let mut their_bins = their_bins.iter();
+    for entrant in &entrants {
+        let bin = match entrant {
+            Entrant::Ours(implementation) => bins.downloader(*implementation),
+            Entrant::Package(_) => their_bins
+                .next()
+                .context("a --with package was not built")?,
+        };
+        racers.push(Racer::start(entrant, bin, &start)?);
     }
     while !racers.iter().all(Racer::done) {
         std::thread::sleep(TICK);
@@ -132,8 +159,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Who races: ours as `--impl` lists them, then the `--with` packages; each once.
+fn entrants(args: &Args) -> Result<Vec<Entrant>, String> {
+    let ours = args.ours.iter().map(|i| Entrant::Ours(*i));
+    let theirs = args.with.iter().map(|p| Entrant::Package(p.clone()));
+    let mut entrants: Vec<Entrant> = Vec::new();
+    for entrant in ours.chain(theirs) {
+        let package = entrant.package();
+        if package.is_empty() {
+            return Err("--with needs a package name".into());
+        }
+        if entrants.iter().any(|e| e.package() == package) {
+            return Err(format!("{package} is named twice: each package races once"));
+        }
+        // A --with that names one of ours races as ours.
+        let ours = Impl::ALL.into_iter().find(|i| i.package() == package);
+        entrants.push(ours.map_or(entrant, Entrant::Ours));
+    }
+    Ok(entrants)
+}
+
 /// The line on top: where, what, how many at once (and why fewer when capped), how long.
-fn headline(args: &Args, start: &Start<'_>, codes: usize) -> String {
+fn headline(args: &Args, start: &Start<'_>, entrants: &[Entrant], codes: usize) -> String {
     let delay = match args.server {
         Profile::Local => String::new(),
         Profile::Delay | Profile::Error | Profile::Chaos => format!(", {} s per GET", args.delay),
@@ -141,9 +188,9 @@ fn headline(args: &Args, start: &Start<'_>, codes: usize) -> String {
     let m = match args.max_req {
         MaxReq::Book => "-m as each one's book default".to_string(),
         MaxReq::Count(asked) => {
-            let used = Impl::ALL
-                .map(|i| start.concurrency(i))
-                .into_iter()
+            let used = entrants
+                .iter()
+                .map(|e| start.concurrency(e))
                 .max()
                 .unwrap_or(1);
             match used < asked {
@@ -173,6 +220,6 @@ fn note(args: &Args, race_start: Instant) -> String {
             args.budget.as_secs_f64()
         )
     } else {
-        "Ctrl-C stops all three.".into()
+        "Ctrl-C stops them all.".into()
     }
 }

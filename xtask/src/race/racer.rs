@@ -11,15 +11,32 @@ use flags_common::board::BoardState;
 use flags_common::{Summary, TraceEvent};
 
 use super::MaxReq;
-use crate::bench::downloader::Impl;
+use crate::bench::downloader::{Impl, Model};
 use crate::bench::follow::TraceFollower;
 use crate::bench::invocation::{Codes, Invocation};
 use crate::bench::platform::Live;
 use crate::bench::process::{self, Finished, run_measured};
 
+/// Who races: one of ours, or a package named with `--with` (a student's downloader).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entrant {
+    Ours(Impl),
+    Package(String),
+}
+
+impl Entrant {
+    /// The package, which is also the binary's name.
+    pub fn package(&self) -> &str {
+        match self {
+            Entrant::Ours(implementation) => implementation.package(),
+            Entrant::Package(package) => package,
+        }
+    }
+}
+
 /// A downloader racing, or done.
 pub struct Racer {
-    pub package: &'static str,
+    pub package: String,
     /// `-m` as the downloader applies it: within its maximum and the number of codes.
     pub concur_req: usize,
     pub board: BoardState,
@@ -47,10 +64,14 @@ pub struct Start<'a> {
 }
 
 impl Start<'_> {
-    /// `-m` as `implementation` applies it: its book default, or the race's `-m` within its
-    /// maximum and the number of codes.
-    pub fn concurrency(&self, implementation: Impl) -> usize {
-        let model = implementation.model();
+    /// `-m` as `entrant` applies it: its book default, or the race's `-m` within its maximum
+    /// and the number of codes. A package of the user's own is taken as async, as flags-yours:
+    /// 5 by the book, 1000 at most.
+    pub fn concurrency(&self, entrant: &Entrant) -> usize {
+        let model = match entrant {
+            Entrant::Ours(implementation) => implementation.model(),
+            Entrant::Package(_) => Model::Async,
+        };
         let asked = match self.max_req {
             MaxReq::Book => model.concurrencies()[0],
             MaxReq::Count(n) => n,
@@ -63,12 +84,12 @@ impl Start<'_> {
 }
 
 impl Racer {
-    /// Start `implementation` now.
-    pub fn start(implementation: Impl, bin: &Path, start: &Start<'_>) -> anyhow::Result<Racer> {
-        let package = implementation.package();
-        let concur_req = start.concurrency(implementation);
+    /// Start `entrant` now.
+    pub fn start(entrant: &Entrant, bin: &Path, start: &Start<'_>) -> anyhow::Result<Racer> {
+        let package = entrant.package().to_string();
+        let concur_req = start.concurrency(entrant);
         let trace = start.dir.join(format!("{package}.jsonl"));
-        let dest = start.dir.join(package);
+        let dest = start.dir.join(&package);
         let _ = std::fs::remove_file(&trace);
         let _ = std::fs::remove_dir_all(&dest);
         let command = Invocation {
@@ -92,7 +113,7 @@ impl Racer {
             }
         };
         let process = std::thread::Builder::new()
-            .name(package.into())
+            .name(package.clone())
             .spawn(move || run_measured(command, budget, grace, watch))?;
         Ok(Racer {
             package,

@@ -1,5 +1,5 @@
 //! What the race looks like on the terminal (stdout). Where there is room, the boards: a
-//! headline, the three boards side by side sharing the row letters (only the rows in use), each
+//! headline, the boards side by side sharing the row letters (only the rows in use), each
 //! titled with its crate and `-m`, their status lines under the grids, the legend. On a smaller
 //! terminal, a compact view: a bar and the status line per downloader. Not a terminal: the
 //! headline, then only the final table.
@@ -18,13 +18,17 @@ use crate::util::say;
 /// Boards of 26 cells, 6 apart, after the row letters.
 const LEFT: usize = 2;
 const STRIDE: usize = 32;
-/// The boards' width: three of them.
-const BOARDS_WIDTH: usize = LEFT + 2 * STRIDE + 26;
+/// The width of `n` boards side by side.
+fn boards_width(n: usize) -> usize {
+    LEFT + n.saturating_sub(1) * STRIDE + 26
+}
 /// Status lines start after the longest crate name.
 const LABEL: usize = 18;
-/// Lines besides the grid rows: headline, titles, column letters, a blank, 3 × 2 status
-/// lines, the legend, the note.
-const BOARDS_OVERHEAD: usize = 12;
+/// Lines besides the grid rows, for `n` boards: headline, titles, column letters, a blank,
+/// n × 2 status lines, the legend, the note.
+fn boards_overhead(n: usize) -> usize {
+    6 + 2 * n
+}
 
 /// How the race is shown.
 enum View {
@@ -44,7 +48,8 @@ pub struct Screen {
 }
 
 impl Screen {
-    pub fn new(headline: &str, codes: &[String]) -> anyhow::Result<Screen> {
+    /// The screen of a race of `racers` downloaders over `codes`.
+    pub fn new(headline: &str, codes: &[String], racers: usize) -> anyhow::Result<Screen> {
         let rows = BoardState::new(codes).rows_in_use();
         let (cols, lines) = crossterm::terminal::size().unwrap_or((0, 0));
         let size = ((cols as usize).saturating_sub(1), lines as usize);
@@ -52,7 +57,7 @@ impl Screen {
             say(headline);
             say("Not drawn live here (not a terminal, or too small). Racing...");
             View::None
-        } else if size.0 >= BOARDS_WIDTH && size.1 >= rows.len() + BOARDS_OVERHEAD {
+        } else if size.0 >= boards_width(racers) && size.1 >= rows.len() + boards_overhead(racers) {
             View::Boards
         } else {
             View::Compact
@@ -100,8 +105,9 @@ impl Screen {
     }
 
     fn boards(&self, racers: &[Racer], start: Instant, headline: &str, note: &str) -> Canvas {
-        let height = self.rows.len() + BOARDS_OVERHEAD;
-        let mut canvas = Canvas::new(height, self.size.0.min(99));
+        let height = self.rows.len() + boards_overhead(racers.len());
+        let width = boards_width(racers.len()).max(99);
+        let mut canvas = Canvas::new(height, self.size.0.min(width));
         grid::wrapped(&mut canvas, 0, 0, headline);
         for (n, &row) in self.rows.iter().enumerate() {
             canvas.put(3 + n, 0, (b'A' + row as u8) as char, None);
@@ -125,7 +131,7 @@ impl Screen {
                 }
             }
             let line = status_top + 2 * k;
-            canvas.text(line, 0, racer.package, None);
+            canvas.text(line, 0, &racer.package, None);
             grid::wrapped(&mut canvas, line, LABEL, &status(racer, start));
         }
         grid::legend(&mut canvas, height - 2, 0);

@@ -1,4 +1,4 @@
-//! The three final reports in one short table, from each downloader's own summary (the last
+//! The final reports in one short table, from each downloader's own summary (the last
 //! line of its trace) and how its process ended.
 
 use flags_common::board::one_decimal;
