@@ -1,6 +1,7 @@
-//! The behaviour every downloader must show, each check a plain function run against the
+//! The hardening every downloader must show beyond the core (`core.rs`): errors, metadata,
+//! faults, retries, Ctrl-C, files always whole, each check a plain function run against the
 //! downloader's own binary, the built-in server and misbehaving servers on free ports.
-//! `behaviour_tests!` (in `mod.rs`) makes one `#[test]` of each.
+//! `hardening_tests!` (in `mod.rs`) makes one `#[test]` of each.
 
 use std::io::{BufRead, BufReader};
 use std::time::Duration;
@@ -10,17 +11,6 @@ use flags_server::{Config, Fault, FaultRates, Profile};
 use super::hostile::{Hostile, Reply, cc_and_file};
 use super::tools::*;
 use crate::platform::signal;
-
-pub fn every_code_gives_194_flags_equal_to_the_servers(bin: &str) {
-    let server = server(Profile::Local, 0.0, 0.0, 1);
-    let run = download(bin, server.base_url(), &["-e", "-m", "100"]);
-    assert_eq!(run.code(), Some(0), "{}", run.text());
-    assert_eq!(run.accounted(676), [194, 482, 0, 0], "{}", run.text());
-    assert!(
-        run.stdout()
-            .contains("Searching for 676 flags: from AA to ZZ")
-    );
-}
 
 pub fn error_profile_counts_add_up_and_only_ok_flags_are_saved(bin: &str) {
     let server = server(Profile::Error, 0.0, 0.25, 7);

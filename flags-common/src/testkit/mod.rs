@@ -1,9 +1,11 @@
 //! The behaviour every downloader must show, checked against its own binary, the built-in
 //! server and misbehaving servers on free ports. In a downloader's `tests/`,
 //! `flags_common::behaviour_tests!(env!("CARGO_BIN_EXE_flags-seq"));` makes one `#[test]` of
-//! each check, and `flags_common::board_tests!(...)` one of each `--board` check.
+//! each check (`core_tests!` and `hardening_tests!` each half of them), and `flags_common::board_tests!(...)` one of each `--board` check.
 //!
-//! - `behaviour.rs`: the book's behaviour, faults, Ctrl-C, files always whole;
+//! - `core.rs`: the core, that a student's downloader passes from its first working version:
+//!   every code counted, `-m` requests in flight and never more;
+//! - `behaviour.rs`: the book's behaviour beyond it, faults, Ctrl-C, files always whole;
 //! - `environment.rs`: what the environment or a hostile server may do (every redirect form,
 //!   a closed or full stderr, names with format characters, a bad `--trace`);
 //! - `board.rs`: `--board` on a real pseudo-terminal;
@@ -18,12 +20,14 @@
 
 mod behaviour;
 mod board;
+mod core;
 mod environment;
 mod hostile;
 mod tools;
 
 pub use behaviour::*;
 pub use board::*;
+pub use core::*;
 pub use environment::*;
 pub use hostile::{Hostile, Reply, cc_and_file};
 pub use tools::*;
@@ -31,6 +35,16 @@ pub use tools::*;
 /// One `#[test]` per check named, each running `flags_common::testkit::<check>(bin)`.
 #[macro_export]
 macro_rules! stamp_tests {
+    // First: an attribute before `$bin` would also parse as part of an expression.
+    (#[$attr:meta] $bin:expr; $($check:ident),* $(,)?) => {
+        $(
+            #[test]
+            #[$attr]
+            fn $check() {
+                $crate::testkit::$check($bin);
+            }
+        )*
+    };
     ($bin:expr; $($check:ident),* $(,)?) => {
         $(
             #[test]
@@ -41,14 +55,44 @@ macro_rules! stamp_tests {
     };
 }
 
-/// One `#[test]` per behaviour check (`behaviour.rs` and `environment.rs`) for the downloader
-/// `bin`.
+/// One `#[test]` per check of the core and of the hardening, for the downloader `bin`.
 #[macro_export]
 macro_rules! behaviour_tests {
+    ($bin:expr) => {
+        $crate::core_tests!($bin);
+        $crate::hardening_tests!($bin);
+    };
+}
+
+/// One `#[test]` per core check (`core.rs`) for the downloader `bin`; with `ignore` first,
+/// each is ignored unless asked for (`cargo test -- --include-ignored`), for a crate shipped
+/// unwritten.
+#[macro_export]
+macro_rules! core_tests {
+    (ignore, $bin:expr) => {
+        $crate::stamp_tests!(
+            #[ignore = "write flags-yours first, then: cargo test -p flags-yours -- --include-ignored"]
+            $bin;
+            every_code_gives_194_flags_equal_to_the_servers,
+            requests_in_flight_reach_m_and_never_pass_it,
+        );
+    };
     ($bin:expr) => {
         $crate::stamp_tests!(
             $bin;
             every_code_gives_194_flags_equal_to_the_servers,
+            requests_in_flight_reach_m_and_never_pass_it,
+        );
+    };
+}
+
+/// One `#[test]` per hardening check (`behaviour.rs` and `environment.rs`) for the downloader
+/// `bin`.
+#[macro_export]
+macro_rules! hardening_tests {
+    ($bin:expr) => {
+        $crate::stamp_tests!(
+            $bin;
             error_profile_counts_add_up_and_only_ok_flags_are_saved,
             verbose_says_what_happened_to_each_code,
             metadata_names_files_by_country,
@@ -102,16 +146,26 @@ macro_rules! board_tests {
 
 #[cfg(test)]
 mod tests {
-    /// Every `pub fn <check>(bin: &str)` of the check files is named in the macro that runs it.
+    /// Every `pub fn <check>(bin: &str)` of the check files is named in the macro that runs it
+    /// (the core's twice: ignored and not).
     #[test]
     fn every_check_is_stamped_out() {
         let macros = include_str!("mod.rs");
-        let behaviour = macros.split("macro_rules! behaviour_tests").nth(1).unwrap();
-        let (behaviour, board) = behaviour.split_once("macro_rules! board_tests").unwrap();
-        for (file, text, stamped) in [
-            ("behaviour.rs", include_str!("behaviour.rs"), behaviour),
-            ("environment.rs", include_str!("environment.rs"), behaviour),
-            ("board.rs", include_str!("board.rs"), board),
+        let from_core = macros.split("macro_rules! core_tests").nth(1).unwrap();
+        let (core, rest) = from_core
+            .split_once("macro_rules! hardening_tests")
+            .unwrap();
+        let (hardening, board) = rest.split_once("macro_rules! board_tests").unwrap();
+        for (file, text, stamped, times) in [
+            ("core.rs", include_str!("core.rs"), core, 2),
+            ("behaviour.rs", include_str!("behaviour.rs"), hardening, 1),
+            (
+                "environment.rs",
+                include_str!("environment.rs"),
+                hardening,
+                1,
+            ),
+            ("board.rs", include_str!("board.rs"), board, 1),
         ] {
             let checks = text
                 .lines()
@@ -120,7 +174,11 @@ mod tests {
                 .map(|(name, _)| name);
             for check in checks {
                 let line = format!("            {check},\n");
-                assert!(stamped.contains(&line), "{file}: {check} is never run");
+                assert_eq!(
+                    stamped.matches(&line).count(),
+                    times,
+                    "{file}: {check} is not run as it should be"
+                );
             }
         }
     }
