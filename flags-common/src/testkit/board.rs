@@ -170,8 +170,14 @@ pub fn mark(state: Cell) -> String {
 
 /// The status line of the final frame, drawn whole.
 pub fn last_status_line(output: &str) -> String {
-    let at = output.rfind("in flight: ").expect("a status line");
-    let line = &output[at..];
-    let end = line.find(['\r', '\n', '\x1b']).unwrap_or(line.len());
-    line[..end].trim_end().to_string()
+    // `in flight: 0 (peak 20) · ...`, not the report's `Peak in flight: 20 of 20 allowed.`
+    output
+        .rmatch_indices("in flight: ")
+        .map(|(at, _)| {
+            let line = &output[at..];
+            let end = line.find(['\r', '\n', '\x1b']).unwrap_or(line.len());
+            line[..end].trim_end().to_string()
+        })
+        .find(|line| line.contains(" (peak "))
+        .expect("a status line")
 }
