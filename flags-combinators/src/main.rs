@@ -13,13 +13,12 @@ use std::io;
 use std::process::ExitCode;
 
 use flags_common::{
-    Counter, FetchAsync, FetchError, Job, ReadBodyAsync, Saved, interrupted, parse_country,
-    save_flag, tls_config,
+    Counter, FetchError, Job, ReadBodyAsync, Saved, event_loop, http_client, interrupted,
+    parse_country, save_flag,
 };
 use futures::future::{self, FutureExt, TryFutureExt};
 use futures::stream::{self, StreamExt};
-use reqwest::Client;
-use reqwest::redirect::Policy;
+use reqwest::{Client, Response};
 use tokio::task;
 
 /// The book's asyncio sizes: 5 requests in flight unless `-m` says otherwise, 1000 at most.
@@ -39,10 +38,16 @@ fn get_flag(
     let cc = cc.to_lowercase();
     let url = format!("{}/{cc}/{cc}.gif", job.base_url);
     let max_size = job.max_size;
-    // GET, following redirects by the project's one rule: at most 5, to http(s) only.
-    let resp = client.fetch(&url);
-    // Only a 200 with at most --max-size bytes is Ok: the book's `raise_for_status()`, and more.
+    let resp = client.get(url).send().err_into().and_then(error_for_status);
+    // Only a 200 is a flag (`error_for_status` made a 404 FetchError::NotFound), read up to
+    // --max-size bytes.
     resp.and_then(move |resp| resp.read_body(max_size))
+}
+
+/// reqwest's `error_for_status`, as a future for `and_then`: a 404 becomes
+/// FetchError::NotFound, any other error status an error.
+fn error_for_status(resp: Response) -> future::Ready<Result<Response, FetchError>> {
+    future::ready(resp.error_for_status().map_err(FetchError::from))
 }
 
 /// GET one country's metadata.json and return the country's name (the book's flags3).
@@ -54,7 +59,7 @@ fn get_country(
     let cc = cc.to_lowercase();
     let url = format!("{}/{cc}/metadata.json", job.base_url);
     let max_size = job.max_size;
-    let resp = client.fetch(&url);
+    let resp = client.get(url).send().err_into().and_then(error_for_status);
     // `future::ready` wraps a plain value (parsing does not wait) as a future, for `and_then`.
     resp.and_then(move |resp| resp.read_body(max_size))
         .and_then(|json| future::ready(parse_country(&json)))
@@ -69,9 +74,10 @@ fn download_one<'j>(
     job: &'j Job,
 ) -> impl Future<Output = Result<Saved, FetchError>> + use<'j> {
     // Stage 1. Two different futures need one type: `Either`, left or right.
-    let name = match job.metadata {
-        true => get_country(client, job, cc).left_future(),
-        false => future::ok(cc.to_string()).right_future(),
+    let name = if job.metadata {
+        get_country(client, job, cc).left_future()
+    } else {
+        future::ok(cc.to_string()).right_future()
     };
     // The callbacks below run after this function has returned, so they cannot borrow its
     // arguments: each must own what it will use (`move`), cloned here (`job` outlives the run:
@@ -92,14 +98,8 @@ fn download_one<'j>(
 }
 
 fn supervisor(job: &Job) -> impl Future<Output = Counter> {
-    // One client for the whole run: it keeps a pool of open connections. Its timeout covers one
-    // request, body included, and starts when the request is sent.
-    let client = Client::builder()
-        .timeout(job.timeout)
-        .redirect(Policy::none()) // fetch follows them, by the same rule as flags-seq's
-        .tls_backend_preconfigured(tls_config()) // REMOTE is https: certificates read on first use
-        .build()
-        .unwrap_or_else(|err| job.abort(&format!("cannot make the HTTP client: {err}")));
+    // One client for the whole run: it keeps a pool of open connections.
+    let client = http_client(job);
     // A stream of codes, turned into a stream of downloads, at most `concur_req` running at once
     // (no semaphore: `buffer_unordered` takes the next code only when a slot is free).
     stream::iter(&job.cc_list)
@@ -127,14 +127,7 @@ fn supervisor(job: &Job) -> impl Future<Output = Counter> {
 fn download_many(job: &Job) -> Counter {
     // The book's `loop.run_until_complete(coro)`: one thread runs the event loop. Up to here
     // no request was sent: `supervisor` only built one big future; `block_on` polls it to the end.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        // Files are saved on one blocking thread, as flags-tokio does: they all go to one
-        // directory, which adds one name at a time; more threads would only wait their turn.
-        .max_blocking_threads(1)
-        .enable_all()
-        .build()
-        .unwrap_or_else(|err| job.abort(&format!("cannot start the runtime: {err}")));
-    runtime.block_on(supervisor(job))
+    event_loop(job).block_on(supervisor(job))
 }
 
 fn main() -> ExitCode {

@@ -1,19 +1,22 @@
 //! What counts as a flag, for every downloader alike: a `200` with a body of at most
 //! `--max-size` bytes, reached through at most `MAX_REDIRECTS` http(s) redirects.
 //!
-//! Redirects are followed here, by one rule for both clients, not by the clients themselves
-//! (ureq's agent has `max_redirects(0)`, reqwest's client `Policy::none()`): the downloaders
-//! call `agent.fetch(&url)` (blocking, ureq) or `client.fetch(&url).await` (reqwest) instead of
-//! `get(url).call()` / `get(url).send()`. A `Location` of any form is resolved against the URL
-//! that answered it (absolute, scheme-relative `//host/p`, relative `p` or `/p`), and only an
-//! `http` or `https` result is followed, whatever the case of its scheme (`FILE:`, `data:`,
-//! `javascript:` are errors). A redirect's body is never read: the response is dropped.
+//! The rule for redirects: at most `MAX_REDIRECTS`, each `Location` of any form resolved against
+//! the URL that answered it (absolute, scheme-relative `//host/p`, relative `p` or `/p`), and only
+//! an `http` or `https` result followed, whatever the case of its scheme (`FILE:`, `data:`,
+//! `javascript:` are errors). A redirect's body is never read. reqwest's client holds the rule
+//! itself (`clients.rs`: a `Policy::custom`); ureq's own redirects cannot (they take
+//! `FILE:///etc/passwd` for a path), so the blocking downloaders call `agent.fetch(&url)`, which
+//! follows them here, instead of `agent.get(url).call()`.
 //!
 //! Then they call `resp.read_body(job.max_size)` (ureq) or `.await` it (reqwest) instead of
-//! reading the body themselves: it checks the status and stops reading at once when the body
+//! reading the body themselves (neither library caps a body): it checks the status and stops reading at once when the body
 //! grows past the ceiling, so memory stays bounded whatever the server sends.
 
-#[cfg(any(test, feature = "ureq", feature = "reqwest"))]
+#[cfg(feature = "ureq")]
+use std::time::Instant;
+
+#[cfg(any(test, feature = "ureq"))]
 use url::Url;
 
 use crate::error::FetchError;
@@ -24,7 +27,7 @@ pub const MAX_REDIRECTS: u32 = 5;
 /// `--max-size` by default: 1 MiB, generous for a flag (the book's largest is 36 KB).
 pub const DEFAULT_MAX_SIZE: u64 = 1024 * 1024;
 
-#[cfg(any(test, feature = "ureq", feature = "reqwest"))]
+#[cfg(any(test, feature = "ureq"))]
 /// Where a response leads: `None` when it is not a redirect (the caller reads it), else the
 /// next URL, resolved against `from`, the URL that answered. `hops` counts the redirects
 /// followed so far for this request; one more than `MAX_REDIRECTS` is an error.
@@ -56,7 +59,7 @@ pub(crate) fn next_hop(
 }
 
 /// The URL a downloader asked for, parsed (it is made from `-s`, which was checked).
-#[cfg(any(feature = "ureq", feature = "reqwest"))]
+#[cfg(feature = "ureq")]
 fn parse(url: &str) -> Result<Url, FetchError> {
     Url::parse(url).map_err(|err| FetchError::Transport(format!("bad URL {url}: {err}")))
 }
@@ -71,19 +74,6 @@ pub trait Fetch {
     fn fetch(&self, url: &str) -> Result<Self::Response, FetchError>;
 }
 
-/// The same for an async client.
-pub trait FetchAsync {
-    /// The response to GET `url`, after at most `MAX_REDIRECTS` http(s) redirects.
-    type Response;
-    /// GET `url`, following redirects by the project's rule; the final response's body is
-    /// left for `read_body`. The future borrows neither the client nor the URL (`use<Self>`):
-    /// it owns a handle to the client, so it may outlive this call (as chained futures must).
-    fn fetch(
-        &self,
-        url: &str,
-    ) -> impl Future<Output = Result<Self::Response, FetchError>> + Send + use<Self>;
-}
-
 #[cfg(feature = "ureq")]
 impl Fetch for ureq::Agent {
     type Response = ureq::http::Response<ureq::Body>;
@@ -91,12 +81,20 @@ impl Fetch for ureq::Agent {
     fn fetch(&self, url: &str) -> Result<Self::Response, FetchError> {
         let mut url = parse(url)?;
         let mut hops = 0;
+        // One deadline for the whole chain: each hop gets what the ones before it left of the
+        // agent's timeout (`--timeout`), the last one's body included.
+        let started = Instant::now();
+        let budget = self.config().timeouts().global;
         loop {
+            let left = budget.map(|total| total.saturating_sub(started.elapsed()));
+            if left.is_some_and(|left| left.is_zero()) {
+                return Err(FetchError::Timeout);
+            }
             // ureq follows nothing itself, whatever the agent says: the rule is ours alone. A 404
             // comes back as a response, not an error, so that `read_body` can read its short
             // page and ureq keeps the connection for the next request.
             let get = self.get(url.as_str()).config().max_redirects(0);
-            let get = get.http_status_as_error(false).build();
+            let get = get.http_status_as_error(false).timeout_global(left).build();
             let resp = get.call()?;
             let location = header_text(
                 resp.headers()
@@ -107,47 +105,6 @@ impl Fetch for ureq::Agent {
                 Some(next) => url = next, // the redirect is dropped, its body unread
                 None => return Ok(resp),
             }
-        }
-    }
-}
-
-#[cfg(feature = "reqwest")]
-impl FetchAsync for reqwest::Client {
-    type Response = reqwest::Response;
-
-    fn fetch(
-        &self,
-        url: &str,
-    ) -> impl Future<Output = Result<Self::Response, FetchError>> + Send + use<> {
-        // A handle to the same connection pool: a cheap clone.
-        let (client, url) = (self.clone(), parse(url));
-        async move { follow(client, url?).await }
-    }
-}
-
-/// GET `url` with `client`, following redirects by the project's rule.
-#[cfg(feature = "reqwest")]
-async fn follow(
-    client: reqwest::Client,
-    mut url: url::Url,
-) -> Result<reqwest::Response, FetchError> {
-    let mut hops = 0;
-    loop {
-        let resp = client.get(url.clone()).send().await?;
-        // The client must be built with `redirect(Policy::none())`, so that each 3xx comes
-        // here: one that followed by its own rule is refused.
-        if *resp.url() != url {
-            let msg = "the client follows redirects itself: build it with Policy::none()";
-            return Err(FetchError::Redirect(msg.into()));
-        }
-        let location = header_text(
-            resp.headers()
-                .get(reqwest::header::LOCATION)
-                .map(|v| v.as_bytes()),
-        );
-        match next_hop(&url, resp.status().as_u16(), location.as_deref(), &mut hops)? {
-            Some(next) => url = next, // the redirect is dropped, its body unread
-            None => return Ok(resp),
         }
     }
 }

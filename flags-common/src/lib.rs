@@ -30,9 +30,12 @@
 //! - `trace.rs`: the `--trace` file and its `TraceEvent` lines;
 //! - `args.rs`: `process_args`, the command line checked into a run's settings;
 //! - `error.rs`: `FetchError`, what the clients' errors become;
-//! - `http.rs`: what counts as a flag: redirects (`Fetch`), status, `--max-size` (`ReadBody`);
-//! - `resolve.rs` (feature `ureq`): ureq's agent, looking each host up once per run;
+//! - `http.rs`: what counts as a flag: a 200 of at most `--max-size` bytes (`ReadBody`);
+//! - `resolve.rs` (feature `ureq`): ureq's agent, looking each host up once per run (through
+//!   ureq's `unversioned` API: the workspace pins ureq's version for it);
 //! - `tls.rs` (feature `reqwest`): reqwest's TLS, the system's certificates read on first use;
+//! - `clients.rs`: `http_client`, `event_loop` and `blocking_agent`, the clients and the runtime
+//!   the downloaders build, with the timeout, the redirect rule, TLS and lookups;
 //! - `board/` and `progress.rs`: what the terminal shows while a run goes on;
 //! - `thread_tag.rs`: a number for each thread, for the `--trace` file;
 //! - `job.rs`: `Job`, what `download_many` receives, and the bookkeeping after each code;
@@ -41,6 +44,8 @@
 mod args;
 pub mod board;
 pub mod bounds;
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+mod clients;
 mod codes;
 mod error;
 pub mod http;
@@ -64,20 +69,20 @@ mod trace;
 
 use std::process::ExitCode;
 
+#[cfg(feature = "ureq")]
+pub use clients::blocking_agent;
+#[cfg(feature = "reqwest")]
+pub use clients::{event_loop, http_client};
 pub use codes::{POP20_CC, all_codes, every_code, expand_cc_args};
 pub use error::FetchError;
-pub use http::{Fetch, FetchAsync, MAX_REDIRECTS, ReadBody, ReadBodyAsync};
+pub use http::{Fetch, MAX_REDIRECTS, ReadBody, ReadBodyAsync};
 pub use interrupt::interrupted;
 pub use job::{Job, Run};
 pub use report::{Counter, Status, Summary, final_report, initial_report};
-#[cfg(feature = "ureq")]
-pub use resolve::agent;
 pub use save::{Dest, Saved, clean_partials, file_stem, prepare_dest, save_flag};
 pub use servers::{
     DEFAULT_SERVER, REMOTE_URL, Server, ServerArg, choose_server, parse_server, servers_help,
 };
-#[cfg(feature = "reqwest")]
-pub use tls::tls_config;
 pub use trace::TraceEvent;
 
 use args::Settings;

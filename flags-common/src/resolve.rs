@@ -23,7 +23,7 @@ const MAX_HOSTS: usize = 64;
 
 /// An agent as `Agent::new_with_config(config)` makes it (ureq's own connector: TCP, TLS), but
 /// with a resolver that looks each host up once per run.
-pub fn agent(config: Config) -> Agent {
+pub(crate) fn agent(config: Config) -> Agent {
     let resolver = OnceResolver::<DefaultResolver>::default();
     Agent::with_parts(config, DefaultConnector::default(), resolver)
 }

@@ -18,7 +18,7 @@ use rustls_platform_verifier::Verifier;
 /// The TLS settings for reqwest's `ClientBuilder::tls_backend_preconfigured`: rustls with ring,
 /// its safe default protocol versions, and the system's certificate checks, made when first
 /// needed.
-pub fn tls_config() -> rustls::ClientConfig {
+pub(crate) fn tls_config() -> rustls::ClientConfig {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = Arc::new(LazyVerifier::new(provider.clone()));
     rustls::ClientConfig::builder_with_provider(provider)

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 
 use flags_common::{
-    Counter, Fetch, FetchError, Job, ReadBody, Saved, interrupted, parse_country, save_flag,
+    Counter, Fetch, FetchError, Job, ReadBody, Saved, blocking_agent, interrupted, parse_country,
+    save_flag,
 };
 use rayon::ThreadPoolBuilder;
 use ureq::Agent;
@@ -21,9 +22,10 @@ const MAX_CONCUR_REQ: usize = 1000;
 fn get_flag(agent: &Agent, job: &Job, cc: &str) -> Result<Vec<u8>, FetchError> {
     let cc = cc.to_lowercase();
     let url = format!("{}/{cc}/{cc}.gif", job.base_url);
-    // GET, following redirects by the project's one rule: at most 5, to http(s) only.
+    // GET, following redirects by the project's rule (ureq's own cannot hold it): at most 5,
+    // to http(s) only.
     let resp = agent.fetch(&url)?;
-    // Only a 200 with at most --max-size bytes is Ok: the book's `raise_for_status()`, and more.
+    // Only a 200 is a flag (a 404 is FetchError::NotFound), read up to --max-size bytes.
     resp.read_body(job.max_size)
 }
 
@@ -38,26 +40,19 @@ fn get_country(agent: &Agent, job: &Job, cc: &str) -> Result<String, FetchError>
 /// Fetch one flag and save it. `?` hands a failure to the caller, which counts it:
 /// a 404 as NOT_FOUND, anything else as ERROR.
 fn download_one(agent: &Agent, cc: &str, job: &Job) -> Result<Saved, FetchError> {
-    let name = match job.metadata {
-        true => get_country(agent, job, cc)?,
-        false => cc.to_string(),
+    let name = if job.metadata {
+        get_country(agent, job, cc)?
+    } else {
+        cc.to_string()
     };
     let image = get_flag(agent, job, cc)?;
-    let saved = save_flag(&image, &job.dest, cc, &name)?;
     // Where the flag went, and a note for -v when its name was taken.
-    Ok(saved)
+    Ok(save_flag(&image, &job.dest, cc, &name)?)
 }
 
 fn download_many(job: &Job) -> Counter {
     // One agent shared by all threads (it is Sync); its pool keeps a connection per worker open.
-    let config = Agent::config_builder()
-        .timeout_global(Some(job.timeout))
-        .max_redirects(0) // fetch follows them, by the same rule as flags-tokio's
-        .max_idle_connections(job.concur_req)
-        .max_idle_connections_per_host(job.concur_req)
-        .build();
-    // `Agent::new_with_config(config)`, but looking the server's name up once, not per request.
-    let agent = flags_common::agent(config);
+    let agent = blocking_agent(job);
     // The book's `ThreadPoolExecutor(max_workers=concur_req)`.
     let pool = ThreadPoolBuilder::new()
         .num_threads(job.concur_req)

@@ -8,12 +8,11 @@ use std::io;
 use std::process::ExitCode;
 
 use flags_common::{
-    Counter, FetchAsync, FetchError, Job, ReadBodyAsync, Saved, interrupted, parse_country,
-    save_flag, tls_config,
+    Counter, FetchError, Job, ReadBodyAsync, Saved, event_loop, http_client, interrupted,
+    parse_country, save_flag,
 };
 use futures::stream::{FuturesUnordered, StreamExt};
 use reqwest::Client;
-use reqwest::redirect::Policy;
 use tokio::sync::Semaphore;
 use tokio::task;
 
@@ -26,9 +25,9 @@ const MAX_CONCUR_REQ: usize = 1000;
 async fn get_flag(client: &Client, job: &Job, cc: &str) -> Result<Vec<u8>, FetchError> {
     let cc = cc.to_lowercase();
     let url = format!("{}/{cc}/{cc}.gif", job.base_url);
-    // GET, following redirects by the project's one rule: at most 5, to http(s) only.
-    let resp = client.fetch(&url).await?;
-    // Only a 200 with at most --max-size bytes is Ok: the book's `raise_for_status()`, and more.
+    let resp = client.get(url).send().await?.error_for_status()?;
+    // Only a 200 is a flag (`error_for_status` made a 404 FetchError::NotFound), read up to
+    // --max-size bytes.
     resp.read_body(job.max_size).await
 }
 
@@ -36,7 +35,7 @@ async fn get_flag(client: &Client, job: &Job, cc: &str) -> Result<Vec<u8>, Fetch
 async fn get_country(client: &Client, job: &Job, cc: &str) -> Result<String, FetchError> {
     let cc = cc.to_lowercase();
     let url = format!("{}/{cc}/metadata.json", job.base_url);
-    let resp = client.fetch(&url).await?;
+    let resp = client.get(url).send().await?.error_for_status()?;
     parse_country(&resp.read_body(job.max_size).await?)
 }
 
@@ -44,30 +43,24 @@ async fn get_country(client: &Client, job: &Job, cc: &str) -> Result<String, Fet
 /// a 404 as NOT_FOUND, anything else as ERROR. With `--metadata` these are two awaits in a row
 /// in one plain function: the talk's "escape from callback hell".
 async fn download_one(client: &Client, cc: &str, job: &Job) -> Result<Saved, FetchError> {
-    let name = match job.metadata {
-        true => get_country(client, job, cc).await?,
-        false => cc.to_string(),
+    let name = if job.metadata {
+        get_country(client, job, cc).await?
+    } else {
+        cc.to_string()
     };
     let image = get_flag(client, job, cc).await?;
     // Writing a file blocks: run it on tokio's blocking thread (the book's `asyncio.to_thread`)
     // so this thread stays free to drive the other downloads.
     let (dest, cc) = (job.dest.clone(), cc.to_string());
-    let saved = task::spawn_blocking(move || save_flag(&image, &dest, &cc, &name))
-        .await
-        .map_err(io::Error::other)??;
+    let saving = task::spawn_blocking(move || save_flag(&image, &dest, &cc, &name));
+    // Two `?`: the first for the blocking task itself (it may panic), the second for the save.
     // Where the flag went, and a note for -v when its name was taken.
-    Ok(saved)
+    Ok(saving.await.map_err(io::Error::other)??)
 }
 
 async fn supervisor(job: &Job) -> Counter {
-    // One client for the whole run: it keeps a pool of open connections. Its timeout covers one
-    // request, body included, and starts when the request is sent.
-    let client = Client::builder()
-        .timeout(job.timeout)
-        .redirect(Policy::none()) // fetch follows them, by the same rule as flags-seq's
-        .tls_backend_preconfigured(tls_config()) // REMOTE is https: certificates read on first use
-        .build()
-        .unwrap_or_else(|err| job.abort(&format!("cannot make the HTTP client: {err}")));
+    // One client for the whole run: it keeps a pool of open connections.
+    let client = http_client(job);
     // At most `concur_req` downloads hold a permit at once; the others wait for one.
     let semaphore = Semaphore::new(job.concur_req);
     // One future per code. Creating them starts nothing: a future runs only when polled.
@@ -99,15 +92,7 @@ async fn supervisor(job: &Job) -> Counter {
 
 fn download_many(job: &Job) -> Counter {
     // The book's `asyncio.run(supervisor(...))`: one thread runs the event loop.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        // Files are saved on one blocking thread (tokio's default: up to 512). Every file goes
-        // to one directory, which lets one thread at a time add a name: more threads only wait
-        // their turn, and on a small machine they burn its cores waiting.
-        .max_blocking_threads(1)
-        .enable_all()
-        .build()
-        .unwrap_or_else(|err| job.abort(&format!("cannot start the runtime: {err}")));
-    runtime.block_on(supervisor(job))
+    event_loop(job).block_on(supervisor(job))
 }
 
 fn main() -> ExitCode {

@@ -18,6 +18,8 @@ pub enum Reply {
     EndlessRedirect(String),
     /// A `Content-Length` of 2 GiB, then bytes until the client goes away.
     Huge,
+    /// The reply, after a pause.
+    After(Duration, Box<Reply>),
 }
 
 impl Reply {
@@ -113,7 +115,12 @@ fn serve(mut conn: TcpStream, answer: &Answer, stop: &AtomicBool) {
     }
     let head = String::from_utf8_lossy(&head);
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let _ = match answer(&path) {
+    let mut reply = answer(&path);
+    while let Reply::After(pause, later) = reply {
+        std::thread::sleep(pause);
+        reply = *later;
+    }
+    let _ = match reply {
         Reply::Status(status, headers, body) => {
             let length = match status {
                 204 | 304 => String::new(),
@@ -130,6 +137,7 @@ fn serve(mut conn: TcpStream, answer: &Answer, stop: &AtomicBool) {
             &format!("302 Found\r\nLocation: {location}"),
             stop,
         ),
+        Reply::After(..) => unreachable!("waited for above"),
         Reply::Huge => {
             let head = "HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\n\
                         Content-Length: 2147483648\r\nConnection: close\r\n\r\n";

@@ -119,6 +119,7 @@ macro_rules! hardening_tests {
             a_closed_stdout_ends_the_run_quietly,
             a_trace_that_cannot_be_written_is_a_warning_and_exit_1,
             redirects_to_other_schemes_are_refused_whatever_their_case,
+            a_redirect_chain_ends_within_one_timeout,
             a_relative_redirect_is_followed_and_saves_the_right_flag,
             a_redirect_with_an_endless_body_is_never_read,
             a_closed_or_full_stderr_never_stops_a_run,

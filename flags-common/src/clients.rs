@@ -1,0 +1,70 @@
+//! The HTTP clients and the runtime the downloaders build, one call each, as the book's scripts
+//! write `requests.get(...)` or `httpx.AsyncClient()` and go on: everything that is not about
+//! concurrency is set here, once for all the downloaders.
+//!
+//! - the timeout: `--timeout` from the first byte sent to the last byte read, redirects
+//!   included (one deadline for the chain);
+//! - the redirects, by the project's rule: at most `MAX_REDIRECTS`, to http or https only,
+//!   whatever the case of the scheme. reqwest follows them itself, under a `Policy::custom`
+//!   that holds the rule; ureq's agent follows none (`max_redirects(0)`), and `agent.fetch(url)`
+//!   (`http.rs`) follows them instead: ureq's own redirects take `FILE:///etc/passwd` for a
+//!   path on the same server;
+//! - TLS (reqwest): the system's certificates, read at the first https request (`tls.rs`);
+//! - lookups (ureq): each host looked up once per run (`resolve.rs`);
+//! - the runtime (tokio): one thread runs the event loop, one more saves the files.
+
+#[cfg(feature = "reqwest")]
+use crate::job::Job as AsyncJob;
+#[cfg(feature = "ureq")]
+use crate::job::Job as BlockingJob;
+
+/// The client every async downloader uses: `Client::builder().timeout(..).build()`, with the
+/// project's redirect rule and TLS. Cloning it is cheap: the clones share one connection pool.
+#[cfg(feature = "reqwest")]
+pub fn http_client(job: &AsyncJob) -> reqwest::Client {
+    use reqwest::redirect::Policy;
+
+    let redirects = Policy::custom(|attempt| {
+        let scheme = attempt.url().scheme();
+        if attempt.previous().len() > crate::MAX_REDIRECTS as usize {
+            attempt.error("too many redirects")
+        } else if scheme == "http" || scheme == "https" {
+            attempt.follow()
+        } else {
+            let refused = format!("redirect refused: {}", attempt.url());
+            attempt.error(refused)
+        }
+    });
+    reqwest::Client::builder()
+        .timeout(job.timeout) // the whole request: sending, redirects, the body
+        .redirect(redirects)
+        .tls_backend_preconfigured(crate::tls::tls_config())
+        .build()
+        .unwrap_or_else(|err| job.abort(&format!("cannot make the HTTP client: {err}")))
+}
+
+/// The runtime every async downloader runs on: the book's event loop, one thread. Saving a file
+/// blocks, so it goes to tokio's blocking threads; one is enough, since the files all go to one
+/// directory, which adds one name at a time (tokio's default, 512, would only wait their turn).
+#[cfg(feature = "reqwest")]
+pub fn event_loop(job: &AsyncJob) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .max_blocking_threads(1)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|err| job.abort(&format!("cannot start the runtime: {err}")))
+}
+
+/// The agent every blocking downloader shares (it is `Sync`): ureq's `Agent`, with the project's
+/// timeout, a pooled connection per request in flight, and each host looked up once. It follows
+/// no redirect: `agent.fetch(url)` does, by the project's rule.
+#[cfg(feature = "ureq")]
+pub fn blocking_agent(job: &BlockingJob) -> ureq::Agent {
+    let config = ureq::Agent::config_builder()
+        .timeout_global(Some(job.timeout)) // the whole call: redirects and body included
+        .max_redirects(0)
+        .max_idle_connections(job.concur_req)
+        .max_idle_connections_per_host(job.concur_req)
+        .build();
+    crate::resolve::agent(config)
+}
