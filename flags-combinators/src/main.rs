@@ -13,17 +13,16 @@ use std::io;
 use std::process::ExitCode;
 
 use flags_common::{
-    Counter, FetchError, Job, ReadBodyAsync, Saved, event_loop, http_client, interrupted,
-    parse_country, save_flag,
+    ConcurReq, Counter, FetchError, Job, ReadBodyAsync, Saved, event_loop, http_client,
+    interrupted, parse_country, save_flag,
 };
 use futures::future::{self, FutureExt, TryFutureExt};
 use futures::stream::{self, StreamExt};
 use reqwest::{Client, Response};
 use tokio::task;
 
-/// The book's asyncio sizes: 5 requests in flight unless `-m` says otherwise, 1000 at most.
-const DEFAULT_CONCUR_REQ: usize = 5;
-const MAX_CONCUR_REQ: usize = 1000;
+/// The book's asyncio sizes: its default `-m` and its most requests in flight.
+const CONCUR_REQ: ConcurReq = ConcurReq::ASYNCIO;
 
 /// GET one flag. Nothing is sent yet: this returns a recipe, the future, which the runtime
 /// follows when it polls it. Where the book writes `resp = yield from aiohttp.request(...)` and
@@ -131,5 +130,5 @@ fn download_many(job: &Job) -> Counter {
 }
 
 fn main() -> ExitCode {
-    flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
+    flags_common::main(download_many, CONCUR_REQ)
 }

@@ -35,8 +35,6 @@ use std::time::Duration;
 /// A whole number within `least..=most`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Count<T> {
-    /// The option it bounds, for people: `--max-req`.
-    pub option: &'static str,
     /// The smallest value accepted.
     pub least: T,
     /// The largest value accepted.
@@ -59,8 +57,6 @@ impl<T: FromStr + PartialOrd + Display + Copy> Count<T> {
 /// A number of seconds within `least..=most`, as a `Duration`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Seconds {
-    /// The option it bounds, for people: `--timeout`.
-    pub option: &'static str,
     /// The shortest time accepted, in seconds.
     pub least: f64,
     /// The longest time accepted, in seconds.
@@ -98,7 +94,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// `--timeout`: how long one request may take, body included.
 pub const TIMEOUT: Seconds = Seconds {
-    option: "--timeout",
     least: 0.001,
     most: 86_400.0,
     words: "a millisecond to a day",
@@ -106,28 +101,49 @@ pub const TIMEOUT: Seconds = Seconds {
 
 /// `-m`, `--max-req`: requests in flight at once, before the downloader's own maximum.
 pub const MAX_REQ: Count<usize> = Count {
-    option: "--max-req",
     least: 1,
     most: usize::MAX,
 };
 
+/// `-m` as one of the book's scripts sets it: its `DEFAULT_CONCUR_REQ` and `MAX_CONCUR_REQ`.
+/// Each downloader passes its model's to `flags_common::main`, and `cargo xtask` reads the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConcurReq {
+    /// `-m` when not given.
+    pub default: usize,
+    /// The most `-m` the downloader takes: more is lowered to this.
+    pub max: usize,
+}
+
+impl ConcurReq {
+    /// `flags2_sequential.py`: one request at a time, which is what sequential means.
+    pub const SEQUENTIAL: ConcurReq = ConcurReq { default: 1, max: 1 };
+    /// `flags2_threadpool.py`: 30 workers unless `-m` says otherwise, 1000 at most.
+    pub const THREAD_POOL: ConcurReq = ConcurReq {
+        default: 30,
+        max: 1000,
+    };
+    /// `flags2_asyncio.py`: 5 requests in flight unless `-m` says otherwise, 1000 at most.
+    pub const ASYNCIO: ConcurReq = ConcurReq {
+        default: 5,
+        max: 1000,
+    };
+}
+
 /// `-l`, `--limit`: only the first N codes.
 pub const LIMIT: Count<usize> = Count {
-    option: "--limit",
     least: 1,
     most: usize::MAX,
 };
 
 /// `--retries`: tries after one that ended in error.
 pub const RETRIES: Count<u32> = Count {
-    option: "--retries",
     least: 0,
     most: u32::MAX,
 };
 
 /// `--max-size`: the largest body accepted, in bytes.
 pub const MAX_SIZE: Count<u64> = Count {
-    option: "--max-size",
     least: 1,
     most: u64::MAX,
 };

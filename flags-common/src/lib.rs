@@ -9,7 +9,7 @@
 //! #   Counter::default()
 //! }
 //! fn main() -> std::process::ExitCode {
-//!     flags_common::main(download_many, 1, 1)
+//!     flags_common::main(download_many, flags_common::ConcurReq::SEQUENTIAL)
 //! }
 //! ```
 
@@ -69,6 +69,7 @@ mod trace;
 
 use std::process::ExitCode;
 
+pub use bounds::ConcurReq;
 #[cfg(feature = "ureq")]
 pub use clients::blocking_agent;
 #[cfg(feature = "reqwest")]
@@ -89,17 +90,17 @@ use args::Settings;
 use output::{say, warn};
 
 /// Run a downloader: the book's `flags2_common.main(download_many, default_concur_req,
-/// max_concur_req)`. Check the command line, choose the server, report before, call
-/// `download_many`, report after.
+/// max_concur_req)`, with both sizes in `concur_req`. Check the command line, choose the server,
+/// report before, call `download_many`, report after.
 ///
 /// Exit status: 0 when every code was downloaded or not found; 1 when any ended in error, the
 /// `--trace` file could not be written, or the server could not be reached or started; 2 on usage
 /// errors; 130 after Ctrl-C; 141 when stdout was closed (`| head`).
-pub fn main(
-    download_many: fn(&Job) -> Counter,
-    default_concur_req: usize,
-    max_concur_req: usize,
-) -> ExitCode {
+pub fn main(download_many: fn(&Job) -> Counter, concur_req: ConcurReq) -> ExitCode {
+    let ConcurReq {
+        default: default_concur_req,
+        max: max_concur_req,
+    } = concur_req;
     let args = match args::process_args(default_concur_req, max_concur_req) {
         Ok(args) => args,
         Err(status) => return status,

@@ -6,14 +6,13 @@
 use std::process::ExitCode;
 
 use flags_common::{
-    Counter, Fetch, FetchError, Job, ReadBody, Saved, blocking_agent, interrupted, parse_country,
-    save_flag,
+    ConcurReq, Counter, Fetch, FetchError, Job, ReadBody, Saved, blocking_agent, interrupted,
+    parse_country, save_flag,
 };
 use ureq::Agent;
 
-/// One request at a time: that is what sequential means.
-const DEFAULT_CONCUR_REQ: usize = 1;
-const MAX_CONCUR_REQ: usize = 1;
+/// The book's sequential sizes: one request at a time, which is what sequential means.
+const CONCUR_REQ: ConcurReq = ConcurReq::SEQUENTIAL;
 
 /// GET one flag. The call blocks this thread until the last byte of the body has arrived.
 fn get_flag(agent: &Agent, job: &Job, cc: &str) -> Result<Vec<u8>, FetchError> {
@@ -64,5 +63,5 @@ fn download_many(job: &Job) -> Counter {
 }
 
 fn main() -> ExitCode {
-    flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
+    flags_common::main(download_many, CONCUR_REQ)
 }

@@ -8,15 +8,14 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 
 use flags_common::{
-    Counter, Fetch, FetchError, Job, ReadBody, Saved, blocking_agent, interrupted, parse_country,
-    save_flag,
+    ConcurReq, Counter, Fetch, FetchError, Job, ReadBody, Saved, blocking_agent, interrupted,
+    parse_country, save_flag,
 };
 use rayon::ThreadPoolBuilder;
 use ureq::Agent;
 
-/// The book's thread pool sizes: 30 workers unless `-m` says otherwise, 1000 at most.
-const DEFAULT_CONCUR_REQ: usize = 30;
-const MAX_CONCUR_REQ: usize = 1000;
+/// The book's thread pool sizes: its default `-m` and its most workers.
+const CONCUR_REQ: ConcurReq = ConcurReq::THREAD_POOL;
 
 /// GET one flag. The call blocks this worker thread, and only it, until the body has arrived.
 fn get_flag(agent: &Agent, job: &Job, cc: &str) -> Result<Vec<u8>, FetchError> {
@@ -89,5 +88,5 @@ fn download_many(job: &Job) -> Counter {
 }
 
 fn main() -> ExitCode {
-    flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
+    flags_common::main(download_many, CONCUR_REQ)
 }

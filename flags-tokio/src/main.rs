@@ -8,17 +8,16 @@ use std::io;
 use std::process::ExitCode;
 
 use flags_common::{
-    Counter, FetchError, Job, ReadBodyAsync, Saved, event_loop, http_client, interrupted,
-    parse_country, save_flag,
+    ConcurReq, Counter, FetchError, Job, ReadBodyAsync, Saved, event_loop, http_client,
+    interrupted, parse_country, save_flag,
 };
 use futures::stream::{FuturesUnordered, StreamExt};
 use reqwest::Client;
 use tokio::sync::Semaphore;
 use tokio::task;
 
-/// The book's asyncio sizes: 5 requests in flight unless `-m` says otherwise, 1000 at most.
-const DEFAULT_CONCUR_REQ: usize = 5;
-const MAX_CONCUR_REQ: usize = 1000;
+/// The book's asyncio sizes: its default `-m` and its most requests in flight.
+const CONCUR_REQ: ConcurReq = ConcurReq::ASYNCIO;
 
 /// GET one flag. Each `.await` hands the thread back to the runtime while the bytes are on the
 /// way, so other downloads run in the meantime.
@@ -96,5 +95,5 @@ fn download_many(job: &Job) -> Counter {
 }
 
 fn main() -> ExitCode {
-    flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
+    flags_common::main(download_many, CONCUR_REQ)
 }

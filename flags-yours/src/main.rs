@@ -14,12 +14,11 @@
 
 use std::process::ExitCode;
 
-use flags_common::{Counter, FetchError, Job, Saved, save_flag, unwritten};
+use flags_common::{ConcurReq, Counter, FetchError, Job, Saved, save_flag, unwritten};
 use reqwest::Client;
 
-/// The book's asyncio sizes: 5 requests in flight unless `-m` says otherwise, 1000 at most.
-const DEFAULT_CONCUR_REQ: usize = 5;
-const MAX_CONCUR_REQ: usize = 1000;
+/// The book's asyncio sizes: its default `-m` and its most requests in flight.
+const CONCUR_REQ: ConcurReq = ConcurReq::ASYNCIO;
 
 /// GET one flag: plain reqwest, written for you.
 async fn get_flag(client: &Client, base_url: &str, cc: &str) -> Result<Vec<u8>, FetchError> {
@@ -72,5 +71,5 @@ fn download_many(job: &Job) -> Counter {
 }
 
 fn main() -> ExitCode {
-    flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
+    flags_common::main(download_many, CONCUR_REQ)
 }

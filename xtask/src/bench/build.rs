@@ -1,6 +1,7 @@
 //! The binaries to measure: built with `$CARGO build` (their paths read from cargo's JSON
 //! messages), or taken from `--bin-dir`.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -14,46 +15,35 @@ use super::options::BuildProfile;
 /// The server's package and binary.
 const SERVER: &str = "flags-server";
 
-/// Each binary's path: one field per downloader, and the server.
+/// Each binary's path: the downloaders', by downloader, and the server's.
 #[derive(Debug, Default)]
 pub struct Bins {
-    pub seq: PathBuf,
-    pub threadpool: PathBuf,
-    pub tokio: PathBuf,
-    pub combinators: PathBuf,
+    downloaders: HashMap<Impl, PathBuf>,
     pub server: PathBuf,
 }
 
 impl Bins {
+    /// The binary of `implementation` (every one is built or found, or `binaries` failed).
     pub fn downloader(&self, implementation: Impl) -> &Path {
-        self.slot(Some(implementation))
+        self.downloaders
+            .get(&implementation)
+            .map_or(Path::new(implementation.package()), PathBuf::as_path)
     }
 
-    /// The field of a downloader (Some) or of the server (None).
-    fn slot(&self, which: Option<Impl>) -> &PathBuf {
+    /// Where a downloader's (Some) or the server's (None) binary is.
+    fn set(&mut self, which: Option<Impl>, path: PathBuf) {
         match which {
-            Some(Impl::Seq) => &self.seq,
-            Some(Impl::Threadpool) => &self.threadpool,
-            Some(Impl::Tokio) => &self.tokio,
-            Some(Impl::Combinators) => &self.combinators,
-            None => &self.server,
-        }
-    }
-
-    fn slot_mut(&mut self, which: Option<Impl>) -> &mut PathBuf {
-        match which {
-            Some(Impl::Seq) => &mut self.seq,
-            Some(Impl::Threadpool) => &mut self.threadpool,
-            Some(Impl::Tokio) => &mut self.tokio,
-            Some(Impl::Combinators) => &mut self.combinators,
-            None => &mut self.server,
+            Some(implementation) => {
+                self.downloaders.insert(implementation, path);
+            }
+            None => self.server = path,
         }
     }
 }
 
 /// Every binary: the downloaders, then the server, with its package name.
 fn packages() -> impl Iterator<Item = (Option<Impl>, &'static str)> {
-    let downloaders = Impl::ALL.into_iter().map(|i| (Some(i), i.package()));
+    let downloaders = Impl::all().map(|i| (Some(i), i.package()));
     downloaders.chain([(None, SERVER)])
 }
 
@@ -79,7 +69,7 @@ fn locate(dir: &Path) -> anyhow::Result<Bins> {
         if !path.is_file() {
             bail!("--bin-dir {}: no {name} there", dir.display());
         }
-        *bins.slot_mut(which) = path;
+        bins.set(which, path);
     }
     Ok(bins)
 }
@@ -117,7 +107,7 @@ fn build(root: &Path, profile: BuildProfile) -> anyhow::Result<Bins> {
     let built = cargo_build(root, profile, &names)?;
     let mut bins = Bins::default();
     for ((which, _), exe) in packages().zip(built) {
-        *bins.slot_mut(which) = exe;
+        bins.set(which, exe);
     }
     Ok(bins)
 }

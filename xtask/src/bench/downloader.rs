@@ -3,6 +3,7 @@
 //! through these types.
 
 use clap::ValueEnum;
+use flags_common::ConcurReq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The three ways of the talk.
@@ -17,21 +18,28 @@ pub enum Model {
 }
 
 impl Model {
-    /// The book's default `-m`, then its maximum (`DEFAULT_CONCUR_REQ`, `MAX_CONCUR_REQ`).
-    pub fn concurrencies(self) -> &'static [usize] {
+    /// The book's `-m` for this model: its default and its maximum.
+    pub fn concur_req(self) -> ConcurReq {
         match self {
-            Model::Sequential => &[1],
-            Model::Threads => &[30, 1000],
-            Model::Async => &[5, 1000],
+            Model::Sequential => ConcurReq::SEQUENTIAL,
+            Model::Threads => ConcurReq::THREAD_POOL,
+            Model::Async => ConcurReq::ASYNCIO,
+        }
+    }
+
+    /// The book's default `-m`, then its maximum, each once.
+    pub fn concurrencies(self) -> Vec<usize> {
+        let ConcurReq { default, max } = self.concur_req();
+        if default == max {
+            vec![default]
+        } else {
+            vec![default, max]
         }
     }
 
     /// The most `-m` a downloader of this model takes (the book's `MAX_CONCUR_REQ`).
     pub fn max_concurrency(self) -> usize {
-        match self {
-            Model::Sequential => 1,
-            Model::Threads | Model::Async => 1000,
-        }
+        self.concur_req().max
     }
 }
 
@@ -46,7 +54,10 @@ pub enum Impl {
 }
 
 impl Impl {
-    pub const ALL: [Impl; 4] = [Impl::Seq, Impl::Threadpool, Impl::Tokio, Impl::Combinators];
+    /// Every one, in the order of the enum (clap's derive lists them: a new variant is in).
+    pub fn all() -> impl Iterator<Item = Impl> {
+        Impl::value_variants().iter().copied()
+    }
 
     /// The package, which is also the binary's name.
     pub fn package(self) -> &'static str {
@@ -106,7 +117,7 @@ pub enum Downloader {
 impl Downloader {
     /// Ours, then the book's.
     pub fn all() -> impl Iterator<Item = Downloader> {
-        let ours = Impl::ALL.into_iter().map(Downloader::Rust);
+        let ours = Impl::all().map(Downloader::Rust);
         ours.chain(Script::ALL.into_iter().map(Downloader::Python))
     }
 
@@ -130,7 +141,7 @@ impl Downloader {
     }
 
     /// The book's default `-m`, then its maximum.
-    pub fn concurrencies(self) -> &'static [usize] {
+    pub fn concurrencies(self) -> Vec<usize> {
         self.model().concurrencies()
     }
 

@@ -21,7 +21,7 @@ pub struct Common {
     #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     pub budget: Option<Duration>,
     /// Only the first N of the 676 codes (-l N) [default: all; fewer with --quick]
-    #[arg(long, value_name = "N", value_parser = at_least_one)]
+    #[arg(long, value_name = "N", value_parser = limit)]
     pub limit: Option<usize>,
     /// Delay of each GET on the DELAY and ERROR servers, MIN[..MAX] seconds [default: the server's; shorter with --quick]
     #[arg(long, value_name = "MIN[..MAX]")]
@@ -156,7 +156,17 @@ pub fn existing_dir(text: &str) -> Result<PathBuf, String> {
     }
 }
 
-/// A count of at least 1: `--repeat`, `--limit`, `-m`.
+/// `--limit`: the downloaders' own bound.
+pub fn limit(text: &str) -> Result<usize, String> {
+    flags_common::bounds::LIMIT.parse(text)
+}
+
+/// `-m`: the downloaders' own bound (each then caps it at its maximum).
+pub fn max_req(text: &str) -> Result<usize, String> {
+    flags_common::bounds::MAX_REQ.parse(text)
+}
+
+/// A count of at least 1: `--repeat`, which no downloader takes.
 pub fn at_least_one(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(0) => Err("must be at least 1".into()),

@@ -43,7 +43,7 @@ pub fn compare(profiles: &[Profile], impls: &[Impl], python: bool) -> Vec<Run> {
         // The book's scripts only know the book's servers.
         let runs_there = |d: &&Downloader| d.is_ours() || python::knows(profile);
         for &downloader in downloaders.iter().filter(runs_there) {
-            let mut levels = downloader.concurrencies().to_vec();
+            let mut levels = downloader.concurrencies();
             let held_to_floor = profile == Profile::Local && downloader.is_ours();
             if held_to_floor && downloader.max_concurrency() > FLOOR_M {
                 levels.push(FLOOR_M);
@@ -89,7 +89,7 @@ mod tests {
 
     #[test]
     fn sweep_runs_the_sequential_ones_once_and_keeps_the_book_limits() {
-        let plan = sweep(&Impl::ALL, &[1, 10, 2000], true);
+        let plan = sweep(&Impl::all().collect::<Vec<_>>(), &[1, 10, 2000], true);
         let of = |d: Downloader| -> Vec<usize> {
             plan.iter()
                 .filter(|r| r.downloader == d)

@@ -27,7 +27,7 @@ pub struct Args {
         value_enum,
         ignore_case = true,
         value_delimiter = ',',
-        default_value = "local,delay,error"
+        default_values_t = Profile::BOOK
     )]
     pub scenario: Vec<Profile>,
     /// Downloaders to run, comma-separated
@@ -35,7 +35,7 @@ pub struct Args {
         long = "impl",
         value_enum,
         value_delimiter = ',',
-        default_value = "seq,threadpool,tokio,combinators"
+        default_values_t = Impl::all()
     )]
     pub implementation: Vec<Impl>,
     /// Scenario drawn in timeline.svg

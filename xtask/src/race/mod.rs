@@ -20,7 +20,7 @@ use flags_server::Profile;
 use crate::bench::build;
 use crate::bench::downloader::Impl;
 use crate::bench::invocation::Codes;
-use crate::bench::options::{BuildProfile, Delay, at_least_one, seconds};
+use crate::bench::options::{BuildProfile, Delay, limit, seconds};
 use crate::bench::process::{self, aborted};
 use crate::bench::server::ServerProcess;
 use crate::util::say;
@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(short, long, value_enum, ignore_case = true, default_value = "delay")]
     server: Profile,
     /// Requests in flight for the thread pool and tokio (flags-seq: always 1); `book`: each
-    /// one's own default (1, 30, 5)
+    /// one's own default, as the book sets it
     #[arg(short, long = "max-req", value_name = "CONCURRENT|book", default_value = "100",
           value_parser = max_req)]
     max_req: MaxReq,
@@ -44,7 +44,7 @@ pub struct Args {
     #[arg(short, long, conflicts_with = "all")]
     every: bool,
     /// Limit to N first codes
-    #[arg(short, long, value_name = "N", value_parser = at_least_one)]
+    #[arg(short, long, value_name = "N", value_parser = limit)]
     limit: Option<usize>,
     /// Seconds before a downloader still running gets SIGINT (its Ctrl-C)
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds)]
@@ -82,7 +82,7 @@ pub enum MaxReq {
 fn max_req(text: &str) -> Result<MaxReq, String> {
     match text {
         "book" => Ok(MaxReq::Book),
-        _ => at_least_one(text).map(MaxReq::Count),
+        _ => crate::bench::options::max_req(text).map(MaxReq::Count),
     }
 }
 
@@ -173,7 +173,7 @@ fn entrants(args: &Args) -> Result<Vec<Entrant>, String> {
             return Err(format!("{package} is named twice: each package races once"));
         }
         // A --with that names one of ours races as ours.
-        let ours = Impl::ALL.into_iter().find(|i| i.package() == package);
+        let ours = Impl::all().find(|i| i.package() == package);
         entrants.push(ours.map_or(entrant, Entrant::Ours));
     }
     Ok(entrants)

@@ -73,7 +73,7 @@ impl Start<'_> {
             Entrant::Package(_) => Model::Async,
         };
         let asked = match self.max_req {
-            MaxReq::Book => model.concurrencies()[0],
+            MaxReq::Book => model.concur_req().default,
             MaxReq::Count(n) => n,
         };
         asked

@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use flags_server::Profile;
 
-use crate::bench::downloader::Downloader;
+use crate::bench::downloader::{Downloader, Impl, Script};
 use crate::bench::options::{Settings, first_seen};
 use crate::bench::runs::Row;
 
@@ -16,23 +16,23 @@ use crate::bench::runs::Row;
 pub const TEXT: u32 = 15;
 pub const CAPTION: u32 = 22;
 
-/// One colour per downloader, the same on every chart and page, in the order of
-/// `Downloader::all()`: ours, then the book's scripts.
-const PALETTE: [RGBColor; 7] = [
-    RGBColor(0x4c, 0x72, 0xb0), // flags-seq: blue
-    RGBColor(0xdd, 0x84, 0x52), // flags-threadpool: orange
-    RGBColor(0x2a, 0x8a, 0x4a), // flags-tokio: green
-    RGBColor(0x81, 0x62, 0xb3), // flags-combinators: purple
-    RGBColor(0x8c, 0x8c, 0x8c), // flags2_sequential.py: grey
-    RGBColor(0x93, 0x58, 0x40), // flags2_threadpool.py: brown
-    RGBColor(0x2a, 0x9d, 0xb5), // flags2_asyncio.py: teal
-];
+/// Each downloader's colour: one per downloader, the statuses have others.
+fn palette(downloader: Downloader) -> RGBColor {
+    match downloader {
+        Downloader::Rust(Impl::Seq) => RGBColor(0x4c, 0x72, 0xb0), // blue
+        Downloader::Rust(Impl::Threadpool) => RGBColor(0xdd, 0x84, 0x52), // orange
+        Downloader::Rust(Impl::Tokio) => RGBColor(0x2a, 0x8a, 0x4a), // green
+        Downloader::Rust(Impl::Combinators) => RGBColor(0x81, 0x62, 0xb3), // purple
+        Downloader::Python(Script::Sequential) => RGBColor(0x8c, 0x8c, 0x8c), // grey
+        Downloader::Python(Script::Threadpool) => RGBColor(0x93, 0x58, 0x40), // brown
+        Downloader::Python(Script::Asyncio) => RGBColor(0x2a, 0x9d, 0xb5), // teal
+    }
+}
 
 /// The downloader's colour, mixed with white by `light` (0: none, 1: white): lighter for its
 /// lower `-m` where a chart shows several.
 pub fn colour(downloader: Downloader, light: f64) -> RGBColor {
-    let index = Downloader::all().position(|d| d == downloader).unwrap_or(0);
-    let RGBColor(r, g, b) = PALETTE[index % PALETTE.len()];
+    let RGBColor(r, g, b) = palette(downloader);
     let lighten = |c: u8| c + ((255 - c) as f64 * light.clamp(0.0, 1.0)) as u8;
     RGBColor(lighten(r), lighten(g), lighten(b))
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::bench::downloader::Impl;
-use crate::bench::options::{Common, QuickDefaults, Settings, at_least_one, distinct};
+use crate::bench::options::{Common, QuickDefaults, Settings, distinct, max_req};
 use crate::bench::runs::Row;
 use crate::bench::session::{Session, interrupted};
 use crate::bench::{plan, runs};
@@ -27,7 +27,7 @@ pub struct Args {
         value_name = "N,..",
         value_delimiter = ',',
         default_value = "1,10,100,1000",
-        value_parser = at_least_one
+        value_parser = max_req
     )]
     levels: Vec<usize>,
     /// Downloaders, comma-separated (the sequential one runs once, at -m 1)
@@ -35,7 +35,7 @@ pub struct Args {
         long = "impl",
         value_enum,
         value_delimiter = ',',
-        default_value = "seq,threadpool,tokio,combinators"
+        default_values_t = Impl::all()
     )]
     implementation: Vec<Impl>,
     #[command(flatten)]
