@@ -79,7 +79,7 @@ pub use error::FetchError;
 pub use http::{Fetch, MAX_REDIRECTS, ReadBody, ReadBodyAsync};
 pub use interrupt::interrupted;
 pub use job::{Job, Run};
-pub use report::{Counter, Status, Summary, final_report, initial_report};
+pub use report::{Counter, Status, Summary, Tally, final_report, initial_report};
 pub use save::{Dest, Saved, clean_partials, file_stem, prepare_dest, save_flag};
 pub use servers::{
     DEFAULT_SERVER, REMOTE_URL, Server, ServerArg, choose_server, parse_server, servers_help,

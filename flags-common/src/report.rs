@@ -49,9 +49,10 @@ impl Counter {
     }
 }
 
-/// The final report as a value: what the printed report says, for programs to read.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
+/// How every code asked for ended: each counted once, as OK, not found, error or not
+/// attempted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
     /// Codes asked for.
     pub asked: usize,
     /// Flags downloaded and saved.
@@ -60,8 +61,24 @@ pub struct Summary {
     pub not_found: usize,
     /// Codes that ended in error.
     pub errors: usize,
-    /// Codes never started because of Ctrl-C.
+    /// Codes never started: what a Ctrl-C (or a closed stdout) spared.
     pub not_attempted: usize,
+}
+
+impl Tally {
+    /// Codes that ended, one way or another.
+    pub fn ended(&self) -> usize {
+        self.ok + self.not_found + self.errors
+    }
+}
+
+/// The final report as a value: what the printed report says, for programs to read. In JSON its
+/// tally's fields stand beside the others (`{"asked":676,"ok":194,...}`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// How every code ended.
+    #[serde(flatten)]
+    pub tally: Tally,
     /// Tries taken again under `--retries`.
     pub retries: usize,
     /// Requests allowed in flight at once (`-m`, within the downloader's maximum).
@@ -100,17 +117,18 @@ pub fn initial_report(cc_list: &[String], actual_req: usize, label: &str, url: &
 /// What the book prints after a run, and the speed in items (codes) per second.
 pub fn final_report(summary: &Summary) -> String {
     let mut lines = vec!["-".repeat(20)];
-    let plural = if summary.ok == 1 { "" } else { "s" };
-    lines.push(format!("{:3} flag{plural} downloaded.", summary.ok));
-    if summary.not_found > 0 {
-        lines.push(format!("{:3} not found.", summary.not_found));
+    let tally = &summary.tally;
+    let plural = if tally.ok == 1 { "" } else { "s" };
+    lines.push(format!("{:3} flag{plural} downloaded.", tally.ok));
+    if tally.not_found > 0 {
+        lines.push(format!("{:3} not found.", tally.not_found));
     }
-    if summary.errors > 0 {
-        let plural = if summary.errors == 1 { "" } else { "s" };
-        lines.push(format!("{:3} error{plural}.", summary.errors));
+    if tally.errors > 0 {
+        let plural = if tally.errors == 1 { "" } else { "s" };
+        lines.push(format!("{:3} error{plural}.", tally.errors));
     }
-    if summary.not_attempted > 0 {
-        let skipped = summary.not_attempted;
+    if tally.not_attempted > 0 {
+        let skipped = tally.not_attempted;
         lines.push(format!("{skipped:3} not attempted (interrupted)."));
     }
     if summary.retries > 0 {
@@ -154,11 +172,13 @@ impl Summary {
             0.0
         };
         Summary {
-            asked,
-            ok: counter.ok,
-            not_found: counter.not_found,
-            errors: counter.error,
-            not_attempted: asked.saturating_sub(counter.total()),
+            tally: Tally {
+                asked,
+                ok: counter.ok,
+                not_found: counter.not_found,
+                errors: counter.error,
+                not_attempted: asked.saturating_sub(counter.total()),
+            },
             retries,
             concur_req,
             peak_in_flight,

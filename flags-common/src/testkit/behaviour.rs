@@ -527,7 +527,7 @@ pub fn a_closed_stdout_ends_the_run_quietly(bin: &str) {
     assert_eq!(run.code(), Some(141), "{}", run.text());
     assert!(!run.stderr().contains("panicked"), "{}", run.stderr());
     let [ok, ..] = run.counts();
-    assert!(run.summary().interrupted && run.summary().not_attempted > 0);
+    assert!(run.summary().interrupted && run.summary().tally.not_attempted > 0);
     assert_eq!(
         run.files().len(),
         ok,

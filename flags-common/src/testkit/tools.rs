@@ -60,7 +60,7 @@ impl Run {
 
     /// Downloaded, not found, errors, not attempted.
     pub fn counts(&self) -> [usize; 4] {
-        let s = self.summary();
+        let s = self.summary().tally;
         [s.ok, s.not_found, s.errors, s.not_attempted]
     }
 

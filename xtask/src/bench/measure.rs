@@ -3,47 +3,13 @@
 
 use std::path::PathBuf;
 
-use flags_common::{Status, Summary};
+use flags_common::{Status, Summary, Tally};
 use flags_server::Stats;
 use serde::{Deserialize, Serialize};
 
 use super::platform::Usage;
 use super::process::Finished;
 use super::trace::{Span, max_in_flight};
-
-/// How every code asked for ended: the counts of the downloader's final report.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tally {
-    /// Codes asked for.
-    pub asked: usize,
-    /// Flags downloaded and saved.
-    pub ok: usize,
-    /// Codes answered 404.
-    pub not_found: usize,
-    /// Codes that ended in error.
-    pub errors: usize,
-    /// Codes never started: what a Ctrl-C (or the budget's SIGINT) spared.
-    pub not_attempted: usize,
-}
-
-impl Tally {
-    /// Codes that ended, one way or another.
-    pub fn ended(&self) -> usize {
-        self.ok + self.not_found + self.errors
-    }
-}
-
-impl From<&Summary> for Tally {
-    fn from(s: &Summary) -> Tally {
-        Tally {
-            asked: s.asked,
-            ok: s.ok,
-            not_found: s.not_found,
-            errors: s.errors,
-            not_attempted: s.not_attempted,
-        }
-    }
-}
 
 /// Where a run's counts come from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,7 +73,7 @@ impl Measure {
         };
         match summary {
             Some(s) => {
-                m.tally = Tally::from(s);
+                m.tally = s.tally;
                 // The summary's elapsed time and the trace's last end are on the same clock:
                 // the later one is when the last request was done.
                 let last_end = spans.iter().map(|t| t.end).fold(0.0, f64::max);
@@ -140,10 +106,7 @@ impl Measure {
         let mut m = Measure::default();
         match (summary, stats) {
             (Some(s), _) => {
-                m.tally = Tally {
-                    asked,
-                    ..Tally::from(s)
-                };
+                m.tally = Tally { asked, ..s.tally };
                 m.elapsed_s = Some(s.elapsed_s);
             }
             (None, Some(stats)) => {

@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use flags_common::Summary;
+use flags_common::{Summary, Tally};
 use flags_server::Profile;
 
 use super::downloader::Script;
@@ -159,20 +159,23 @@ pub fn read_report(stdout: &str) -> Printed {
         } else if line.ends_with("will be used.") {
             concurrency = first(line);
         } else if line.ends_with("downloaded.") {
-            s.ok = first(line);
+            s.tally.ok = first(line);
         } else if line.ends_with("not found.") {
-            s.not_found = first(line);
+            s.tally.not_found = first(line);
         } else if line.ends_with("errors.") || line.ends_with("error.") {
-            s.errors = first(line);
+            s.tally.errors = first(line);
         } else if let Some(rest) = line.strip_prefix("Elapsed time:") {
             elapsed = rest.trim().trim_end_matches('s').parse::<f64>().ok();
         }
     }
     if let Some(elapsed_s) = elapsed {
-        let done = s.ok + s.not_found + s.errors;
+        let done = s.tally.ended();
         printed.summary = Some(Summary {
-            asked: printed.asked,
-            not_attempted: printed.asked.saturating_sub(done),
+            tally: Tally {
+                asked: printed.asked,
+                not_attempted: printed.asked.saturating_sub(done),
+                ..s.tally
+            },
             concur_req: concurrency,
             elapsed_s,
             items_per_s: if elapsed_s > 0.0 {
@@ -197,13 +200,17 @@ mod tests {
                    482 not found.\n  3 errors.\nElapsed time: 0.52s\n";
         let p = read_report(out);
         let s = p.summary.unwrap();
-        assert_eq!((p.asked, s.ok, s.not_found, s.errors), (676, 194, 482, 3));
+        assert_eq!(
+            (p.asked, s.tally.ok, s.tally.not_found, s.tally.errors),
+            (676, 194, 482, 3)
+        );
         assert_eq!((s.elapsed_s, s.concur_req), (0.52, 1000));
         let one = read_report(
             "Searching for 1 flag: BR\n1 connection will be used.\n--------------------\n  1 flag downloaded.\nElapsed time: 1.00s\n",
         );
         assert_eq!(
-            one.summary.map(|s| (s.asked, s.ok, s.errors)),
+            one.summary
+                .map(|s| (s.tally.asked, s.tally.ok, s.tally.errors)),
             Some((1, 1, 0))
         );
         let cut =

@@ -112,8 +112,8 @@ fn stopped_early(run: &Run, interrupted: bool) -> Option<Verdict> {
 }
 
 fn counted(run: &Run) -> Verdict {
-    let Some(s) = &run.summary else {
-        unreachable!("stopped_early said so");
+    let Some(s) = run.summary.as_ref().map(|summary| summary.tally) else {
+        return Verdict::fail("no final report".into(), "see the run's other lines");
     };
     let counts = format!(
         "{} codes: {} OK, {} not found, {} errors, {} not attempted",
@@ -283,8 +283,8 @@ fn ctrl_c(seen: &CtrlCRun) -> Verdict {
     Verdict::pass(format!(
         "{after} requests after Ctrl-C; the report counts {} done, {} not attempted; no \
          partial file",
-        summary.ok + summary.not_found + summary.errors,
-        summary.not_attempted
+        summary.tally.ended(),
+        summary.tally.not_attempted
     ))
 }
 
