@@ -108,9 +108,10 @@ pub(crate) fn process_args(
         // One `error:` line and the usage, for every kind of mistake (clap leaves the usage out
         // of some, like a number too large).
         let text = err.render().to_string();
-        let text = match text.contains("Usage:") {
-            true => text,
-            false => text.replacen("\n\n", &format!("\n\n{usage}\n\n"), 1),
+        let text = if text.contains("Usage:") {
+            text
+        } else {
+            text.replacen("\n\n", &format!("\n\n{usage}\n\n"), 1)
         };
         warn(text.trim_end());
         ExitCode::from(2)

@@ -153,9 +153,10 @@ impl Shared {
             _ => grid::wrapped(&mut canvas, rows + 1, 0, &status),
         }
         let note = self.note.lock().unwrap_or_else(PoisonError::into_inner);
-        match note.is_empty() {
-            true => grid::legend(&mut canvas, self.height - 1, 0),
-            false => canvas.text(self.height - 1, 0, &note, None),
+        if note.is_empty() {
+            grid::legend(&mut canvas, self.height - 1, 0);
+        } else {
+            canvas.text(self.height - 1, 0, &note, None);
         }
         canvas
     }

@@ -157,9 +157,10 @@ fn run_with_bad_stderr(bin: &str, args: &[&str], full: bool) -> Output {
 pub fn a_closed_or_full_stderr_never_stops_a_run(bin: &str) {
     let server = server(Profile::Local, 0.0, 0.0, 1);
     // A device that is always full: Linux only. A closed pipe everywhere.
-    let cases: &[bool] = match std::path::Path::new("/dev/full").exists() {
-        true => &[false, true],
-        false => &[false],
+    let cases: &[bool] = if std::path::Path::new("/dev/full").exists() {
+        &[false, true]
+    } else {
+        &[false]
     };
     for &full in cases {
         let run = |args: &[&str]| run_with_bad_stderr(bin, args, full);

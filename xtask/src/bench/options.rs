@@ -150,9 +150,10 @@ impl Common {
 /// A directory that exists: `--downloads`, checked before anything is built.
 pub fn existing_dir(text: &str) -> Result<PathBuf, String> {
     let dir = PathBuf::from(text);
-    match dir.is_dir() {
-        true => Ok(dir),
-        false => Err("not a directory".into()),
+    if dir.is_dir() {
+        Ok(dir)
+    } else {
+        Err("not a directory".into())
     }
 }
 
@@ -211,9 +212,10 @@ impl fmt::Display for Delay {
     /// As the server takes it: `0.5`, `0.05..0.5`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (min, max) = (self.min.as_secs_f64(), self.max.as_secs_f64());
-        match min == max {
-            true => write!(f, "{min}"),
-            false => write!(f, "{min}..{max}"),
+        if min == max {
+            write!(f, "{min}")
+        } else {
+            write!(f, "{min}..{max}")
         }
     }
 }

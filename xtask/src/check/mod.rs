@@ -56,8 +56,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         passed += usize::from(verdict.pass);
     }
     say(&format!("{passed} of {} steps pass.", Step::ALL.len()));
-    Ok(match passed == Step::ALL.len() {
-        true => ExitCode::SUCCESS,
-        false => ExitCode::FAILURE,
+    Ok(if passed == Step::ALL.len() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     })
 }

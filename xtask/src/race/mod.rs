@@ -110,9 +110,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let root = crate::util::workspace_root();
     let bins = build::binaries(None, args.profile)?;
     let theirs: Vec<&str> = args.with.iter().map(String::as_str).collect();
-    let their_bins = match theirs.is_empty() {
-        true => Vec::new(),
-        false => build::package_binaries(args.profile, &theirs)?,
+    let their_bins = if theirs.is_empty() {
+        Vec::new()
+    } else {
+        build::package_binaries(args.profile, &theirs)?
     };
     let server = ServerProcess::start(&bins.server, args.server, 0, args.seed, Some(args.delay))?;
     let dir = build::target_dir(&root).join("race");
@@ -193,11 +194,10 @@ fn headline(args: &Args, start: &Start<'_>, entrants: &[Entrant], codes: usize) 
                 .map(|e| start.concurrency(e))
                 .max()
                 .unwrap_or(1);
-            match used < asked {
-                true => {
-                    format!("-m {used} (capped from {asked}: at most 1000, and the codes asked)")
-                }
-                false => format!("-m {used}"),
+            if used < asked {
+                format!("-m {used} (capped from {asked}: at most 1000, and the codes asked)")
+            } else {
+                format!("-m {used}")
             }
         }
     };

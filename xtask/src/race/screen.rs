@@ -87,9 +87,10 @@ impl Screen {
             View::Compact => self.compact(racers, start, headline, note),
         };
         let mut out = io::stdout().lock();
-        match last {
-            false => self.painter.draw(&mut out, &canvas)?,
-            true => self.painter.redraw(&mut out, &canvas)?,
+        if last {
+            self.painter.redraw(&mut out, &canvas)?;
+        } else {
+            self.painter.draw(&mut out, &canvas)?;
         }
         out.flush()
     }

@@ -108,9 +108,12 @@ where
             .draw_series(LineSeries::new(line, color.stroke_width(3)))
             .map_err(draw_err)?;
         // A run the budget cut short is a hollow mark.
-        let style = |cut: bool| match cut {
-            true => color.stroke_width(2),
-            false => color.filled(),
+        let style = |cut: bool| {
+            if cut {
+                color.stroke_width(2)
+            } else {
+                color.filled()
+            }
         };
         if baseline_last(&name) {
             chart

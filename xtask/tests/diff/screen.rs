@@ -85,9 +85,10 @@ pub fn check_cuts(line: &str, pieces: &[String]) -> Result<(), String> {
         }
         at += skip + piece.len();
     }
-    match at == src.len() {
-        true => Ok(()),
-        false => Err(format!("{line:?} shown only up to {at}: {pieces:?}")),
+    if at == src.len() {
+        Ok(())
+    } else {
+        Err(format!("{line:?} shown only up to {at}: {pieces:?}"))
     }
 }
 
