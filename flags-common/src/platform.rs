@@ -3,34 +3,12 @@
 //!
 //! Everything else in the crate is portable as written: file locks are std's `File::try_lock`
 //! (`flock` on Unix, `LockFileEx` on Windows), Ctrl-C is the `ctrlc` crate's, the open-files
-//! limit is the `rlimit` crate's (a no-op where there is none).
+//! limit is the `rlimit` crate's (a no-op where there is none), and opening a file without
+//! blocking on it is flags-server's `open_nonblocking`.
 
-use std::fs::File;
-use std::io;
-use std::path::Path;
-
-/// Open `path` for reading without ever blocking: on Unix a FIFO opened for reading would wait
-/// for a writer, forever, so the open is non-blocking (`O_NONBLOCK`).
-#[cfg(unix)]
-pub(crate) fn open_without_blocking(path: &Path) -> io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-}
-
-/// Windows has no FIFOs in directories (its pipes live under `\\.\pipe\`): a plain open.
-#[cfg(windows)]
-pub(crate) fn open_without_blocking(path: &Path) -> io::Result<File> {
-    File::open(path)
-}
-
-/// Elsewhere: a plain open.
-#[cfg(not(any(unix, windows)))]
-pub(crate) fn open_without_blocking(path: &Path) -> io::Result<File> {
-    File::open(path)
-}
+/// Open `path` for reading without ever blocking, even on a FIFO with no writer: flags-server's
+/// (`O_NONBLOCK` on Unix, a plain open elsewhere), the one copy of that code.
+pub(crate) use flags_server::open_nonblocking as open_without_blocking;
 
 /// Signals the testkit sends to a downloader under test, without shelling out to `kill`.
 #[cfg(feature = "testkit")]

@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -83,15 +84,30 @@ impl Profile {
         }
     }
 
-    /// What a client sees, in a few words, for help texts.
+    /// What a client sees, in a few words, for help texts. Written once per process from the
+    /// profile's defaults (delay, error rate, fault rates), so it always says what they are.
     pub fn description(&self) -> &'static str {
+        static TEXTS: OnceLock<Vec<String>> = OnceLock::new();
+        let texts = TEXTS.get_or_init(|| Profile::all().iter().map(Profile::describe).collect());
+        let place = Profile::all().iter().position(|p| p == self);
+        place.and_then(|i| texts.get(i)).map_or("", String::as_str)
+    }
+
+    /// The text of [`Profile::description`], from the defaults.
+    fn describe(&self) -> String {
+        let (min, max) = self.default_delay();
+        let (min, max) = (min.as_secs_f64(), max.as_secs_f64());
         match self {
-            Profile::Local => "answers at once",
-            Profile::Delay => "waits 0.5 to 5 s (at random) before each answer",
-            Profile::Error => "waits 0.5 s, answers 25% of requests with 418",
-            Profile::Chaos => {
-                "waits 0.5 to 5 s, then resets, truncates, stalls or slows 17% of answers"
-            }
+            Profile::Local => "answers at once".to_string(),
+            Profile::Delay => format!("waits {min} to {max} s (at random) before each answer"),
+            Profile::Error => format!(
+                "waits {min} s, answers {} of requests with 418",
+                percent(self.default_error_rate())
+            ),
+            Profile::Chaos => format!(
+                "waits {min} to {max} s, then resets, truncates, stalls or slows {} of answers",
+                percent(self.default_faults().total())
+            ),
         }
     }
 
@@ -124,6 +140,11 @@ impl Profile {
             Profile::Local | Profile::Delay | Profile::Chaos => 0.0,
         }
     }
+}
+
+/// `17%` for 0.17, `2.5%` for 0.025: a share as a percentage, to a tenth of a percent.
+fn percent(share: f64) -> String {
+    format!("{}%", (share * 1000.0).round() / 10.0)
 }
 
 /// `reset, truncate, stall, slow`: the names `--faults` accepts, for its error message.
@@ -355,6 +376,32 @@ mod tests {
         );
         assert_eq!(Profile::Chaos.default_faults().rate(Fault::Stall), 0.02);
         assert!(Profile::Delay.default_faults().is_zero());
+    }
+
+    #[test]
+    fn descriptions_say_the_defaults() {
+        assert_eq!(percent(0.05 + 0.05 + 0.02 + 0.05), "17%");
+        assert_eq!(percent(0.025), "2.5%");
+        let chaos = Profile::Chaos.default_faults();
+        let share = Fault::ALL.iter().map(|&f| chaos.rate(f)).sum::<f64>();
+        let chaos = Profile::Chaos.description();
+        assert!(
+            chaos.ends_with(&format!(" {} of answers", percent(share))),
+            "{chaos}"
+        );
+        assert!(
+            chaos.starts_with("waits 0.5 to 5 s, then resets"),
+            "{chaos}"
+        );
+        assert_eq!(
+            Profile::Error.description(),
+            "waits 0.5 s, answers 25% of requests with 418"
+        );
+        assert_eq!(
+            Profile::Delay.description(),
+            "waits 0.5 to 5 s (at random) before each answer"
+        );
+        assert_eq!(Profile::Local.description(), "answers at once");
     }
 
     #[test]

@@ -29,15 +29,16 @@ pub(crate) const TRUNCATE_PAUSE: Duration = Duration::from_millis(20);
 
 /// A fault a GET under /flags/ may get. [`Fault::ALL`] drives `--faults`, the counts in
 /// `/_stats` and the help: adding one is a variant here, then whatever the compiler asks for.
+/// What each does is said once, by [`Fault::description`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Fault {
-    /// Close the connection with no answer (an RST).
+    /// See [`Fault::description`].
     Reset,
-    /// Send the headers and half the body, then close.
+    /// See [`Fault::description`].
     Truncate,
-    /// Never answer; hold the connection open (10 minutes at most).
+    /// See [`Fault::description`].
     Stall,
-    /// Trickle the body at 50 bytes/s (a flag then takes 12 to 70 s).
+    /// See [`Fault::description`].
     Slow,
 }
 
@@ -62,7 +63,8 @@ impl Fault {
         }
     }
 
-    /// What the client sees, for the help.
+    /// What the client sees, for the help (`flags-server --help` lists every fault with it):
+    /// the one description of each fault, which the variants' docs point to.
     pub fn description(self) -> &'static str {
         match self {
             Fault::Reset => "close the connection with no answer (an RST)",
@@ -177,7 +179,8 @@ impl FaultRates {
         self.total() == 0.0
     }
 
-    fn total(&self) -> f64 {
+    /// The rates added up: the share of GETs that get a fault.
+    pub(crate) fn total(&self) -> f64 {
         self.0.iter().sum()
     }
 

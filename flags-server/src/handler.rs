@@ -15,6 +15,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use crate::body::Body;
 use crate::conn::ConnFlags;
 use crate::faults::{Draw, Fault, STALL_CAP};
+use crate::log::queue_line;
 use crate::routes::{self, Lookup};
 use crate::state::State;
 
@@ -194,8 +195,8 @@ fn plain(status: StatusCode, head: bool) -> Response<Body> {
 
 /// With `-v`, as a request arrives: `12:03:02.256 DELAY GET /flags/br/br.gif arrived`.
 fn log_arrival(state: &State, method: &Method, path: &str) {
-    if let Some(log) = &state.log {
-        log.line(format!(
+    if state.log_requests {
+        queue_line(format!(
             "{} {} {method} {path} arrived",
             clock(),
             state.profile
@@ -206,9 +207,9 @@ fn log_arrival(state: &State, method: &Method, path: &str) {
 /// With `-v`, as a request is answered: `12:03:04.567 DELAY GET /flags/br/br.gif 200 delay
 /// 2.31 s`, or `-` in place of a status that was never sent (`- fault reset`).
 fn log(state: &State, method: &Method, path: &str, status: Option<StatusCode>, draw: &Draw) {
-    let Some(log) = &state.log else {
+    if !state.log_requests {
         return;
-    };
+    }
     let mut line = format!("{} {} {method} {path}", clock(), state.profile);
     match status {
         Some(s) => line += &format!(" {}", s.as_u16()),
@@ -223,7 +224,7 @@ fn log(state: &State, method: &Method, path: &str, status: Option<StatusCode>, d
     if let Some(fault) = draw.fault {
         line += &format!(" fault {}", fault.name());
     }
-    log.line(line);
+    queue_line(line);
 }
 
 /// The time of day in UTC, `hh:mm:ss.mmm`.

@@ -17,8 +17,9 @@
 //! - `server.rs`: the accept loop, [`serve`], [`start`] and [`ServerHandle`];
 //! - `limits.rs`: how many connections the open-files limit allows;
 //! - `platform.rs`: what differs between operating systems (the open-files limit, opening a
-//!   file without blocking);
-//! - `log.rs`: the `-v` request log and other stderr lines, which never panic nor block;
+//!   file without blocking, the stderr descriptor, the signals that stop the binary);
+//! - `log.rs`: the `-v` request log and other stderr lines, written by one thread of their
+//!   own: they never panic, and never make a request or the server's stop wait;
 //! - `conn.rs`: a client's socket as hyper sees it (send timeout, close with an RST);
 //! - `handler.rs`: one request in, one answer out;
 //! - `flight.rs`: the requests under /flags/ in flight, their peak, and how late clients
@@ -59,6 +60,6 @@ pub use faults::{Fault, FaultRates, PerFault};
 pub use flags::{Country, countries, country, flag_gif, metadata_json, warm_up};
 pub use limits::{ConnectionLimit, MIN_CONNECTIONS, RESERVED_FILES, connection_limit};
 pub use log::{stderr_line, stderr_line_after_ctrl_c};
-pub use platform::raise_open_files;
+pub use platform::{open_nonblocking, raise_open_files, stop_signal};
 pub use server::{Ready, ServerHandle, listen, ready, serve, start};
 pub use stats::{DelayStats, FaultCounts, LatenessStats, Settings, Stats};

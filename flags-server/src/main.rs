@@ -1,7 +1,7 @@
 //! `flags-server`: the book's test servers in one binary.
 //!
 //! Prints the base URL on its first line (or, with `--ready json`, `flags_server::Ready` as
-//! JSON), then serves until Ctrl-C.
+//! JSON), then serves until Ctrl-C or SIGTERM.
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -165,7 +165,12 @@ fn main() -> ExitCode {
         .enable_all()
         .build();
     match runtime {
-        Ok(runtime) => runtime.block_on(serve(config, ready_line)),
+        Ok(runtime) => {
+            let code = runtime.block_on(serve(config, ready_line));
+            // Work left on the blocking pool (a file read under --root) is not waited for.
+            runtime.shutdown_timeout(Duration::from_millis(100));
+            code
+        }
         Err(e) => {
             stderr_line(&format!("error: cannot start the server's runtime: {e}"));
             ExitCode::from(1)
@@ -173,7 +178,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// Binds, says where on stdout, serves until Ctrl-C.
+/// Binds, says where on stdout, serves until Ctrl-C or SIGTERM.
 async fn serve(config: Config, ready_line: ReadyLine) -> ExitCode {
     let addr = SocketAddr::new(config.bind, config.port);
     let listener = match flags_server::listen(addr) {
@@ -183,6 +188,8 @@ async fn serve(config: Config, ready_line: ReadyLine) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // Handled from now on, before anyone can know where the server listens.
+    let stop = flags_server::stop_signal();
     let addr = listener.local_addr().unwrap_or(addr);
     let ready = flags_server::ready(addr, &config);
     let line = match ready_line {
@@ -199,13 +206,7 @@ async fn serve(config: Config, ready_line: ReadyLine) -> ExitCode {
         // threads, saves those first requests the wait. No thread to spare: they wait.
         let _ = std::thread::Builder::new().spawn(flags_server::warm_up);
     }
-    let served = flags_server::serve(listener, config, async {
-        // Should Ctrl-C not be catchable here, the system's default still ends the process.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    })
-    .await;
+    let served = flags_server::serve(listener, config, stop).await;
     match served {
         Ok(()) => {
             stderr_line_after_ctrl_c("stopped");

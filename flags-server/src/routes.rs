@@ -26,7 +26,7 @@ use bytes::Bytes;
 use hyper::header::HeaderValue;
 
 use crate::flags::{Prepared, encoded, index_of};
-use crate::log::stderr_line;
+use crate::log::queue_line;
 use crate::platform;
 
 /// Files up to this size are kept in memory; larger ones are streamed from disk.
@@ -154,7 +154,7 @@ impl RootTree {
             Ok(Err(Miss::RootFailed(e))) => {
                 self.forget(&relative);
                 if !self.broken.swap(true, Ordering::Relaxed) {
-                    stderr_line(&format!("error: --root {}: {e}", self.root.display()));
+                    queue_line(format!("error: --root {}: {e}", self.root.display()));
                 }
                 Lookup::RootFailed
             }

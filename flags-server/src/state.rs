@@ -8,7 +8,6 @@ use std::time::Duration;
 use crate::config::Config;
 use crate::faults::Dice;
 use crate::flight::Flights;
-use crate::log::Log;
 use crate::routes::RootTree;
 use crate::stats::{Counters, Settings, Stats};
 
@@ -31,8 +30,8 @@ pub(crate) struct State {
     pub(crate) max_connections: usize,
     /// Connections open now.
     pub(crate) open: AtomicUsize,
-    /// The request log, with `-v`.
-    pub(crate) log: Option<Log>,
+    /// `-v`: a line on stderr as each request arrives and as it is answered.
+    pub(crate) log_requests: bool,
 }
 
 impl State {
@@ -67,7 +66,7 @@ impl State {
             send_timeout: config.send_timeout,
             max_connections,
             open: AtomicUsize::new(0),
-            log: config.log_requests.then(Log::start),
+            log_requests: config.log_requests,
         })
     }
 

@@ -1,12 +1,12 @@
-//! What the environment may do to the binary: close its stderr or fill it, give it few file
-//! descriptors, put a FIFO where a file was. It answers, refuses at once, or exits 2 with one
-//! line; it never panics and never hangs. Real processes, real sockets, port 0.
+//! What the environment may do to the binary: close its stderr, fill it or stop reading it,
+//! give it few file descriptors, put a FIFO where a file was. It answers, refuses at once, or
+//! exits 2 with one line; it never panics and never hangs. Real processes, real sockets, port 0.
 
-#![cfg(unix)] // ulimit, kill -INT, mkfifo
+#![cfg(unix)] // ulimit, kill -INT, kill -TERM, mkfifo
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -57,8 +57,13 @@ fn wait(child: &mut Child) -> ExitStatus {
 
 /// Ctrl-C, as the terminal sends it.
 fn interrupt(child: &Child) {
+    signal(child, "INT");
+}
+
+/// `kill -NAME`: `INT` (Ctrl-C) or `TERM`.
+fn signal(child: &Child, name: &str) {
     let done = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{name}"), &child.id().to_string()])
         .status()
         .expect("run kill");
     assert!(done.success());
@@ -97,6 +102,107 @@ fn a_full_stderr_changes_nothing_but_the_log() {
         .expect("/dev/full");
     let status = serve_every_flag(Stdio::from(full));
     assert!(status.success(), "{status:?}");
+}
+
+/// A pipe nobody reads, kept full: the read end, to keep open until the test ends. A thread
+/// writes to it until its write blocks, and ends when the read end is dropped.
+fn stalled_pipe() -> (std::io::PipeReader, std::io::PipeWriter) {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    let mut filler = writer.try_clone().expect("a second write end");
+    std::thread::spawn(move || {
+        let chunk = [b'.'; 4096];
+        while filler.write_all(&chunk).is_ok() {}
+    });
+    (reader, writer)
+}
+
+/// A child process, killed when the test ends if it is still running, passed or failed.
+struct Reaped(Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `n` GETs of `path` on one connection, sent in a row (the last asks for the close) while
+/// the answers are read: how many were answered 200.
+fn pipelined_gets(host_port: &str, path: &str, n: usize) -> usize {
+    let mut stream = std::net::TcpStream::connect(host_port).expect("connect");
+    stream
+        .set_read_timeout(Some(HANG_GUARD))
+        .expect("a read timeout");
+    let mut requests = stream.try_clone().expect("a second handle");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n");
+    let last = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let sender = std::thread::spawn(move || {
+        let all = request.repeat(n - 1) + &last;
+        requests
+            .write_all(all.as_bytes())
+            .expect("send the requests");
+    });
+    let mut answers = Vec::new();
+    stream.read_to_end(&mut answers).expect("read the answers");
+    sender.join().expect("join the sender");
+    let ok = b"HTTP/1.1 200 ";
+    answers.windows(ok.len()).filter(|w| w == ok).count()
+}
+
+/// With stderr a pipe nobody reads (the writer of stderr lines blocked from the first one, a
+/// `less` left open), with `-v` and without: 1,500 requests (with `-v`, 160 KB of lines) are
+/// all answered, and SIGINT or SIGTERM ends the server within a second, with status 0.
+#[test]
+fn a_stalled_stderr_never_keeps_the_server_from_stopping() {
+    for verbose in [true, false] {
+        for sig in ["INT", "TERM"] {
+            let case = format!("-v {verbose}, SIG{sig}");
+            let (unread, stderr) = stalled_pipe();
+            // Few enough connections for any open-files limit: no note before the first line.
+            let mut args = vec!["--port", "0", "--ready", "json", "--max-connections", "100"];
+            if verbose {
+                args.push("-v");
+            }
+            let mut child = Reaped(
+                Command::new(BIN)
+                    .args(&args)
+                    .stdout(Stdio::piped())
+                    .stderr(stderr)
+                    .spawn()
+                    .expect("spawn the server binary"),
+            );
+            // Read on a thread of its own: a server stuck on stderr before its first line of
+            // stdout fails the test instead of hanging it.
+            let stdout = child.0.stdout.take().expect("stdout");
+            let (line_tx, line_rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let mut line = String::new();
+                let _ = BufReader::new(stdout).read_line(&mut line);
+                let _ = line_tx.send(line);
+            });
+            let first_line = line_rx.recv_timeout(HANG_GUARD);
+            let first_line = first_line.unwrap_or_else(|_| panic!("{case}: no first line"));
+            let ready: Ready = serde_json::from_str(&first_line).expect("a JSON ready line");
+            let host_port = ready.addr.to_string();
+            let answered = pipelined_gets(&host_port, "/flags/br/metadata.json", 1500);
+            assert_eq!(answered, 1500, "{case}");
+            let asked = Instant::now();
+            signal(&child.0, sig);
+            let status = loop {
+                if let Some(status) = child.0.try_wait().expect("try_wait") {
+                    break status;
+                }
+                let waited = asked.elapsed();
+                assert!(
+                    waited < Duration::from_secs(1),
+                    "{case}: running after {waited:?}"
+                );
+                std::thread::sleep(Duration::from_millis(10));
+            };
+            assert!(status.success(), "{case}: {status:?}");
+            drop(unread);
+        }
+    }
 }
 
 /// Under `ulimit -n limit`: the binary and its first line of stdout.
@@ -208,4 +314,20 @@ fn a_fifo_in_place_of_a_served_file_is_refused_at_once() {
     }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+#[test]
+fn open_nonblocking_never_waits_for_a_fifo_writer() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fifo = tmp.path().join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let (done, opened) = std::sync::mpsc::channel();
+    // A blocking open would wait for a writer forever: on a thread of its own, and given up.
+    std::thread::spawn(move || {
+        let _ = done.send(flags_server::open_nonblocking(&fifo).map(|f| f.metadata()));
+    });
+    let opened = opened.recv_timeout(Duration::from_secs(5));
+    let meta = opened.expect("open returns at once").expect("opened");
+    assert!(!meta.expect("metadata").is_file());
 }

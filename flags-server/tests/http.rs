@@ -504,6 +504,22 @@ fn the_binary_rejects_bad_arguments_with_status_2() {
 }
 
 #[test]
+fn the_help_describes_each_fault_with_its_description() {
+    let out = Command::new(env!("CARGO_BIN_EXE_flags-server"))
+        .arg("--help")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for fault in flags_server::Fault::ALL {
+        let described = help.lines().any(|line| {
+            line.trim_start().starts_with(fault.name()) && line.ends_with(fault.description())
+        });
+        assert!(described, "{}: {help}", fault.name());
+    }
+}
+
+#[test]
 fn the_binary_logs_each_request_with_v() {
     let server = Binary::start(&[
         "--port",

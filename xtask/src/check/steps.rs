@@ -66,7 +66,14 @@ impl Step {
             Step::Concurrent | Step::Bounded | Step::NeverBlocks => &seen.in_flight,
             Step::CtrlC => &seen.ctrl_c.run,
         };
-        if let Some(stopped) = stopped_early(run, self == Step::CtrlC) {
+        // What each step needs of its run: the report to count, the server's figures to see
+        // what was in flight, the Ctrl-C run whatever it left.
+        let needs = match self {
+            Step::Counted => Needs::Report,
+            Step::Concurrent | Step::Bounded | Step::NeverBlocks => Needs::Requests,
+            Step::CtrlC => Needs::Nothing,
+        };
+        if let Some(stopped) = stopped_early(run, needs) {
             return stopped;
         }
         match self {
@@ -79,26 +86,39 @@ impl Step {
     }
 }
 
-/// A run that never reached its report: not written yet, a crash, or killed.
-fn stopped_early(run: &Run, interrupted: bool) -> Option<Verdict> {
-    if run.summary.is_some() {
-        return None;
-    }
+/// What a step judges a run by.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    /// The final report.
+    Report,
+    /// Requests that reached the server, whether or not the run reported.
+    Requests,
+    /// Whatever the run left.
+    Nothing,
+}
+
+/// A run that cannot be judged for what the step `needs`: not written yet, or stopped (a
+/// crash, killed) before its report or before any request.
+fn stopped_early(run: &Run, needs: Needs) -> Option<Verdict> {
     let said = run
         .finished
         .stderr
         .lines()
         .rev()
         .find(|l| !l.trim().is_empty());
-    if let Some(part) = said.and_then(|l| l.strip_prefix("error: not written yet: ")) {
+    if run.summary.is_none()
+        && let Some(part) = said.and_then(|l| l.strip_prefix("error: not written yet: "))
+    {
         return Some(Verdict::fail(
             format!("not written yet: {part}"),
             "write it, then check again",
         ));
     }
-    if interrupted {
-        return None; // the Ctrl-C step says what was left
-    }
+    let what = match needs {
+        Needs::Report if run.summary.is_none() => "no final report",
+        Needs::Requests if run.stats.arrived == 0 => "no request reached the server",
+        _ => return None,
+    };
     let how = match (run.finished.killed, run.finished.exit_code) {
         (true, _) => "killed: it did not end after its Ctrl-C".to_string(),
         (false, Some(code)) => format!("exit status {code}"),
@@ -106,8 +126,8 @@ fn stopped_early(run: &Run, interrupted: bool) -> Option<Verdict> {
     };
     let said = said.map_or(String::new(), |l| format!(", saying \"{}\"", l.trim()));
     Some(Verdict::fail(
-        format!("no final report ({how}{said})"),
-        "download_many must return its Counter for the report to be printed",
+        format!("{what} ({how}{said})"),
+        "download_many must send the requests and return its Counter for the report",
     ))
 }
 
@@ -175,7 +195,7 @@ fn never_blocks(run: &Run) -> Verdict {
     let ms = |s: f64| format!("{:.0} ms", s * 1000.0);
     let (on_loop, saved) = saves_on_a_loop(&run.events);
     let wait = format!(
-        "a freed slot waits {} for its next request (median",
+        "a freed slot waits {} for its next request, at the median",
         ms(late.median_s)
     );
     // A save on the loop is named first: it is the cause, and it may also show as a wait.
@@ -189,7 +209,7 @@ fn never_blocks(run: &Run) -> Verdict {
     if late.count > 0 && late.median_s > LATE_S {
         return Verdict::fail(
             format!(
-                "{wait}; the server answers each after {}, a free loop refills it in about \
+                "{wait} (the server answers each after {}, a free loop refills it in about \
                  1 ms)",
                 ms(DELAY.as_secs_f64())
             ),
@@ -198,7 +218,7 @@ fn never_blocks(run: &Run) -> Verdict {
         );
     }
     Verdict::pass(format!(
-        "{wait}); {saved} flags saved, none on a thread that runs other downloads meanwhile"
+        "{wait}; {saved} flags saved, none on a thread that runs other downloads meanwhile"
     ))
 }
 
@@ -264,13 +284,16 @@ fn ctrl_c(seen: &CtrlCRun) -> Verdict {
     }
     if run.finished.killed {
         return Verdict::fail(
-            format!("still running 10 s after Ctrl-C, {after} requests later"),
+            format!("still running 10 s after Ctrl-C, {} later", requests(after)),
             "check flags_common::interrupted() before each new download",
         );
     }
     if after > MAX_REQ as u64 {
         return Verdict::fail(
-            format!("{after} requests after Ctrl-C, more than the {MAX_REQ} already on their way"),
+            format!(
+                "{} after Ctrl-C, more than the {MAX_REQ} already on their way",
+                requests(after)
+            ),
             "check flags_common::interrupted() before each new download",
         );
     }
@@ -281,11 +304,20 @@ fn ctrl_c(seen: &CtrlCRun) -> Verdict {
         );
     };
     Verdict::pass(format!(
-        "{after} requests after Ctrl-C; the report counts {} done, {} not attempted; no \
-         partial file",
+        "{} after Ctrl-C; the report counts {} done, {} not attempted; no partial file",
+        requests(after),
         summary.tally.ended(),
         summary.tally.not_attempted
     ))
+}
+
+/// `1 request`, `3 requests`.
+fn requests(n: u64) -> String {
+    if n == 1 {
+        "1 request".into()
+    } else {
+        format!("{n} requests")
+    }
 }
 
 /// What a run left in its `--dest`.
