@@ -1,13 +1,15 @@
 //! Runs the spinner in a real pseudo-terminal, and with stdout piped, on each runtime:
 //! pty-harness's spinner checks (which spinner-thread runs too), then what is async's own.
 
+use std::process::{Command, Stdio};
+
 use pty_harness::run_in_pty;
 use pty_harness::spinner::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_spinner-await");
 
 /// Every runtime must behave alike.
-const RUNTIMES: [&str; 3] = ["tokio", "async-std", "mini"];
+const RUNTIMES: [&str; 4] = ["tokio", "async-std", "smol", "mini"];
 
 /// `args` on `rt`, with `--seconds`.
 fn on(rt: &str, seconds: &str, args: &[&'static str]) -> Vec<String> {
@@ -38,6 +40,7 @@ fn spinner_object_is_the_task_handle() {
     for (rt, object) in [
         ("tokio", "JoinHandle {"),
         ("async-std", "Task {"),
+        ("smol", "Task { header: "),
         ("mini", "JoinHandle { task: 1 }"),
     ] {
         let run = run_in_pty(BIN, &strs(&on(rt, "0", &[])), None);
@@ -64,8 +67,8 @@ fn blocking_freezes_the_spinner_after_a_frame_and_offload_fixes_it() {
             assert_eq!(run.exit_code, 0, "{rt}: {:?}", run.output);
             assert!(run.output.contains("Answer: 42"), "{rt}: {:?}", run.output);
         }
-        // One line tells the class what it is about to see, before the freeze.
-        let says = "Spinner frozen for 1 s: thread::sleep holds the event loop's only thread.";
+        // One line tells the class what it is about to see, before the freeze, and not why.
+        let says = "Spinner frozen for 1 s.\r\n";
         assert!(
             blocking.output.contains(says),
             "{rt}: {:?}",
@@ -91,11 +94,30 @@ fn ctrl_c_restores_the_cursor_and_exits_130() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn sigint_sigterm_sighup_exit_128_plus_the_signal() {
+    for rt in RUNTIMES {
+        check_signals_exit_128_plus_the_signal(BIN, &strs(&on(rt, "30", &[])));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dumb_terminal_gets_frames_and_no_escape_codes() {
+    for rt in RUNTIMES {
+        check_dumb_terminal_gets_no_escape_codes(BIN, &strs(&on(rt, "0.5", &[])));
+    }
+    let args = on("mini", "0.5", &["--explain"]);
+    check_dumb_terminal_gets_no_escape_codes(BIN, &strs(&args));
+}
+
 #[test]
 fn piped_output_is_two_plain_lines() {
     for (args, object) in [
         (on("tokio", "0.3", &[]), "JoinHandle {"),
         (on("async-std", "0.3", &[]), "Task {"),
+        (on("smol", "0.3", &[]), "Task {"),
         (on("mini", "0.3", &[]), "JoinHandle {"),
         (on("mini", "0.3", &["--by-hand"]), "JoinHandle {"),
         (on("tokio", "0.3", &["--blocking"]), "JoinHandle {"),
@@ -107,6 +129,7 @@ fn piped_output_is_two_plain_lines() {
             on("async-std", "0.3", &["--blocking", "--offload"]),
             "Task {",
         ),
+        (on("smol", "0.3", &["--blocking", "--offload"]), "Task {"),
         (
             on("mini", "0.3", &["--blocking", "--offload"]),
             "JoinHandle {",
@@ -121,17 +144,27 @@ fn bad_arguments_exit_2() {
     for args in [
         &["--seconds", "soon"][..],
         &["--seconds=-1"],
-        &["--runtime", "smol"],
+        &["--runtime", "nope"],
         &["--offload"],
     ] {
         check_usage_error(BIN, args);
     }
 }
 
+/// Past a day, `--seconds` is refused in one line that gives the bound, on every runtime.
+#[test]
+fn seconds_past_a_day_are_refused_in_one_line() {
+    for rt in RUNTIMES {
+        let said = check_usage_error(BIN, &["--runtime", rt, "--seconds", "1e19"]);
+        assert_eq!(said.lines().count(), 1, "{rt}: {said:?}");
+        assert!(said.contains("at most 86400"), "{rt}: {said:?}");
+    }
+}
+
 /// Only the hand-made loop can tell its steps, or run the hand-written spin: one line says so.
 #[test]
-fn explain_and_by_hand_are_usage_errors_on_tokio_and_async_std() {
-    for rt in ["tokio", "async-std"] {
+fn explain_and_by_hand_are_usage_errors_but_on_mini() {
+    for rt in ["tokio", "async-std", "smol"] {
         let said = check_usage_error(BIN, &["--runtime", rt, "--explain"]);
         assert_eq!(said.lines().count(), 1, "{rt}: {said:?}");
         assert!(
@@ -161,6 +194,7 @@ fn explain_tells_the_loop_steps_in_the_talks_order() {
             "sleep(0.3 s) sets a timer for",
             "→ Pending: task 0",
             "poll task 1",
+            "draws \"| thinking!\"",
             "sleep(0.1 s) sets a timer for",
             "→ Pending: task 1",
             "timer",
@@ -223,9 +257,99 @@ fn explain_tells_the_offload_thread_waking_the_loop() {
     let out = &run.output;
     assert_eq!(run.exit_code, 0, "{out:?}");
     let handed = out
-        .find("task 0 hands its blocking call to a new thread")
+        .find("task 0 hands its blocking call to another thread")
         .expect(out);
     let woke = out.find("another thread woke task 0").expect(out);
     let answer = out.find("Answer: 42").expect(out);
     assert!(handed < woke && woke < answer, "{out:?}");
+}
+
+/// Piped, nothing is drawn, but the loop runs the same: the story tells the spinner's timer,
+/// a wake, each frame (not drawn) and the cancel at an `.await`, in plain lines.
+#[test]
+fn explain_piped_tells_the_same_steps_without_drawing() {
+    let out = Command::new(BIN)
+        .args(["--runtime", "mini", "--explain", "--seconds", "0.3"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the spinner");
+    assert!(out.status.success());
+    let out = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(!out.contains('\x1b') && !out.contains('\r'), "{out:?}");
+    let mut at = 0;
+    for step in [
+        "poll task 1 (spin)",
+        "frame \"| thinking!\", not drawn: stdout is not a terminal",
+        "sleep(0.1 s) sets a timer for",
+        "→ Pending: task 1",
+        "wakes task 1",
+        "poll task 1 (spin)",
+        "cancel task 1 (spin): its future is dropped where it is parked, at an .await",
+        "Answer: 42",
+    ] {
+        let found = out[at..].find(step);
+        at += found.unwrap_or_else(|| panic!("{step:?} after {at} in {out:?}")) + step.len();
+    }
+}
+
+/// `--blocking --explain`: the story says, in words, that the supervisor holds the thread.
+#[test]
+fn explain_tells_the_freeze_of_a_blocking_call() {
+    let args = on("mini", "0.3", &["--explain", "--blocking"]);
+    let run = run_in_pty(BIN, &strs(&args), None);
+    let out = &run.output;
+    assert_eq!(run.exit_code, 0, "{out:?}");
+    let held = out
+        .find("task 0 has not returned to the loop for ")
+        .expect(out);
+    let mut lines = out[held..].lines();
+    let said = lines.next().unwrap_or_default();
+    assert!(said.ends_with("s: nothing else can run"), "{said:?}");
+    let next = lines.next().unwrap_or_default();
+    assert!(
+        next.contains("cancel task 1"),
+        "told before the cancel: {out:?}"
+    );
+}
+
+/// `--by-hand --explain`: each poll of `Spin` names the state it found and the one it left.
+#[test]
+fn explain_by_hand_names_the_state_of_spin_at_each_poll() {
+    let args = on("mini", "0.3", &["--explain", "--by-hand"]);
+    let run = run_in_pty(BIN, &strs(&args), None);
+    let out = &run.output;
+    assert_eq!(run.exit_code, 0, "{out:?}");
+    let start = out.find("Spin::Start → Spin::Sleeping").expect(out);
+    let again = out.find("Spin::Sleeping → Spin::Sleeping").expect(out);
+    assert!(start < again, "{out:?}");
+}
+
+/// With 1 to 4 threads allowed (`ulimit -u`), on each runtime and each mode: a refusal in one
+/// line or the answer, never a panic, and nothing said that did not happen. The main thread,
+/// the signals' thread and `--offload`'s make 3, which tokio and mini need and no more.
+#[cfg(unix)]
+#[test]
+fn short_of_threads_it_refuses_in_one_line_or_carries_on_honestly() {
+    let modes: [&[&'static str]; 3] = [&[], &["--blocking"], &["--blocking", "--offload"]];
+    for threads in 1..=4 {
+        for rt in RUNTIMES {
+            for mode in modes {
+                let args = on(rt, "0.3", mode);
+                let run = match run_with_threads(BIN, &strs(&args), threads) {
+                    Ok(run) => run,
+                    Err(why) => return eprintln!("skipped: {why}"),
+                };
+                let what = format!("{threads} threads, {args:?}");
+                check_honest_when_short_of_threads(&run, &what);
+                let unhandled = run.output.contains("Ctrl-C is not handled");
+                assert_eq!(unhandled, threads == 1, "{what}: {:?}", run.output);
+                if threads >= 3 && matches!(rt, "tokio" | "mini") {
+                    assert_eq!(run.exit_code, 0, "{what}: {:?}", run.output);
+                    let offloads = mode.contains(&"--offload");
+                    let turns = run.output.contains("Spinner keeps turning");
+                    assert_eq!(turns, offloads, "{what}: {:?}", run.output);
+                }
+            }
+        }
+    }
 }

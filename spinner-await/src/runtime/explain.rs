@@ -1,15 +1,18 @@
 //! `--explain`: the mini loop tells each of its steps as one timestamped line, and folds a round
-//! that repeats the one before (the spinner's frames) into one line with a count.
+//! that repeats the one before (the spinner's frames) into one line with a count. A task that
+//! keeps the thread between two steps (`--blocking`) is told too: nothing else can run then.
 
 use std::any::type_name;
 use std::cell::RefCell;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::mem::{Discriminant, discriminant};
 use std::time::{Duration, Instant};
 
-use crossterm::queue;
-use crossterm::style::Print;
-use crossterm::terminal::{Clear, ClearType};
+use spinner_thread::{Screen, erase_line};
+
+/// How long a task may keep the thread between two steps before the story says so: long enough
+/// to tell a blocking call from the few microseconds of a step, short enough to see the freeze.
+const HELD: Duration = Duration::from_millis(50);
 
 /// One step of the loop. Numbers are task ids: 0 is the future given to `block_on`.
 pub enum Event {
@@ -29,8 +32,14 @@ pub enum Event {
     /// Another thread woke this task while the loop's thread slept.
     Wake(usize),
     Cancel(usize, &'static str),
-    /// This task handed a blocking call to a new thread.
+    /// This task handed a blocking call to `--offload`'s thread.
     Offload(usize),
+    /// This task drew this frame on the status line, where stdout can show it.
+    Draw(usize, String, Screen),
+    /// A future written by hand, of this type, went from this state to that one in a poll.
+    State(usize, &'static str, &'static str, &'static str),
+    /// This task has kept the thread this long without returning to the loop.
+    Held(usize, Duration),
 }
 
 impl Event {
@@ -70,8 +79,17 @@ impl Event {
                 "  cancel task {id} ({name}): its future is dropped where it is parked, at an .await"
             ),
             Event::Offload(id) => {
-                format!("  task {id} hands its blocking call to a new thread, which will wake it")
+                format!("  task {id} hands its blocking call to another thread, which will wake it")
             }
+            Event::Draw(_, frame, Screen::NotATerminal) => {
+                format!("  frame {frame:?}, not drawn: stdout is not a terminal")
+            }
+            Event::Draw(_, frame, _) => format!("  draws {frame:?}"),
+            Event::State(_, name, from, to) => format!("  {name}::{from} → {name}::{to}"),
+            Event::Held(id, held) => format!(
+                "  task {id} has not returned to the loop for {:.3} s: nothing else can run",
+                held.as_secs_f64()
+            ),
         }
     }
 
@@ -87,7 +105,10 @@ impl Event {
             | Event::Fire(id, _)
             | Event::Wake(id)
             | Event::Cancel(id, _)
-            | Event::Offload(id) => *id,
+            | Event::Offload(id)
+            | Event::Draw(id, ..)
+            | Event::State(id, ..)
+            | Event::Held(id, _) => *id,
         };
         (discriminant(self), task)
     }
@@ -105,6 +126,9 @@ pub struct Narrator(Option<RefCell<Story>>);
 /// The story so far. A round is the steps between two parks of the thread.
 struct Story {
     start: Instant,
+    /// The task being polled, and when the last step was told.
+    polling: Option<usize>,
+    said_at: Duration,
     /// The steps of the last round printed in full.
     last: Vec<(Discriminant<Event>, usize)>,
     /// The steps of this round so far.
@@ -128,6 +152,8 @@ impl Narrator {
             let (again_from, again_to) = (Duration::ZERO, Duration::ZERO);
             RefCell::new(Story {
                 start,
+                polling: None,
+                said_at: Duration::ZERO,
                 last,
                 round,
                 held,
@@ -143,7 +169,22 @@ impl Narrator {
         let Some(story) = &self.0 else {
             return;
         };
-        story.borrow_mut().add(event);
+        let mut story = story.borrow_mut();
+        let now = story.start.elapsed();
+        // The task being polled ran this long since the last step: told, if a freeze.
+        let held = now.saturating_sub(story.said_at);
+        if let Some(task) = story.polling
+            && held >= HELD
+        {
+            story.add(Event::Held(task, held));
+        }
+        story.polling = match event {
+            Event::Poll(task, _) => Some(task),
+            Event::Pending(_) | Event::Ready(_) => None,
+            _ => story.polling,
+        };
+        story.said_at = now;
+        story.add(event);
     }
 }
 
@@ -193,14 +234,11 @@ impl Story {
     }
 }
 
-/// Writes whole lines. On a terminal each first erases the line, where a frame may be drawn.
+/// Writes whole lines, each over the line where a frame may be drawn.
 fn print(lines: impl IntoIterator<Item = String>) {
     let mut out = io::stdout().lock();
-    let terminal = out.is_terminal();
     for line in lines {
-        if terminal {
-            let _ = queue!(out, Print('\r'), Clear(ClearType::CurrentLine));
-        }
+        let _ = erase_line(&mut out);
         let _ = writeln!(out, "{line}");
     }
     let _ = out.flush();

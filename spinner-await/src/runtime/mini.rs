@@ -1,6 +1,6 @@
 //! The event loop by hand, std only: what asyncio's loop does, in one file. A queue of ready
-//! tasks, wakers made with `std::task::Wake`, a heap of timers, and `block_on`, `spawn`,
-//! `sleep` and `spawn_blocking`. It starts no thread, except for `spawn_blocking`.
+//! tasks, wakers made with `std::task::Wake`, a heap of timers, and `block_on`, `spawn` and
+//! `sleep`. It starts no thread. (`--offload`'s thread, in `offload.rs`, serves every runtime.)
 
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
@@ -8,8 +8,7 @@ use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, mpsc};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
@@ -19,7 +18,7 @@ use super::explain::{Event, Narrator, name_of};
 /// A task's number: 0 is the future given to `block_on`, spawned tasks count from 1.
 type TaskId = usize;
 
-/// What the loop shares with its wakers, which another thread may call (`spawn_blocking`):
+/// What the loop shares with its wakers, which another thread may call (`--offload`'s):
 /// the tasks to poll, in the order they were woken (asyncio's `_ready`), and the loop's thread.
 struct Shared {
     ready: Mutex<VecDeque<TaskId>>,
@@ -73,6 +72,14 @@ thread_local! {
 fn with_loop<T>(f: impl FnOnce(&Loop) -> T) -> T {
     let running = CURRENT.with_borrow(Option::clone);
     f(&running.expect("the mini loop's futures run only inside its block_on"))
+}
+
+/// Tells `event` of the task being polled, when a mini loop runs on this thread (with
+/// `--explain`, it prints it): how the code that is not the loop's joins its narration.
+pub fn tell(event: impl FnOnce(TaskId) -> Event) {
+    if let Some(running) = CURRENT.with_borrow(Option::clone) {
+        running.narrator.say(event(running.current.get()));
+    }
 }
 
 /// asyncio's `loop.run_until_complete`: runs `future` as task 0, and every task it spawns, on
@@ -234,9 +241,10 @@ impl Future for Sleep {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         if self.timer_set {
             // Polled again: by the loop once the timer fired, or early by someone else.
-            return match Instant::now() >= self.until {
-                true => Poll::Ready(()),
-                false => Poll::Pending,
+            return if Instant::now() >= self.until {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
             };
         }
         // asyncio's `loop.call_later`: the loop keeps the deadline and our waker. Pending even
@@ -251,32 +259,6 @@ impl Future for Sleep {
         });
         Poll::Pending
     }
-}
-
-/// asyncio's `run_in_executor`: runs `call` on a new thread (the one place this loop starts a
-/// thread), which wakes the awaiting task when the call returns.
-pub async fn spawn_blocking<F: FnOnce() + Send + 'static>(call: F) {
-    let waker = std::future::poll_fn(|cx| Poll::Ready(cx.waker().clone())).await;
-    with_loop(|running| running.narrator.say(Event::Offload(running.current.get())));
-    let done = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&done);
-    // The call travels by channel, so it is still ours if no thread can be had.
-    let (give, take) = mpsc::channel::<F>();
-    let thread = thread::Builder::new().spawn(move || {
-        take.recv().into_iter().for_each(|call| call());
-        flag.store(true, Ordering::Release);
-        waker.wake();
-    });
-    match thread {
-        Ok(_) => give.send(call).unwrap_or(()),
-        // No thread to be had: the call blocks the loop, as --blocking does.
-        Err(_) => return call(),
-    }
-    std::future::poll_fn(|_| match done.load(Ordering::Acquire) {
-        true => Poll::Ready(()),
-        false => Poll::Pending,
-    })
-    .await;
 }
 
 #[cfg(test)]

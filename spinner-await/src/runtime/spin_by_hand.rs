@@ -3,18 +3,17 @@
 //! so its `rt.sleep(FRAME)` is mini's `sleep(FRAME)`.
 
 use std::future::Future;
-use std::io::{self, IsTerminal};
 use std::iter::Cycle;
 use std::mem;
 use std::pin::Pin;
 use std::str::Chars;
 use std::task::{Context, Poll};
 
-use crossterm::execute;
-use crossterm::style::Print;
+use spinner_thread::{FRAME, FRAMES};
 
-use super::mini::{Sleep, sleep};
-use crate::{FRAME, FRAMES, StatusLine};
+use super::StatusLine;
+use super::explain::Event;
+use super::mini::{self, Sleep, sleep};
 
 /// `spin(rt, msg)`: each variant holds what is alive at one point of the body.
 pub enum Spin {
@@ -34,7 +33,7 @@ pub enum Spin {
 pub struct Locals {
     msg: String,
     /// Cancelling drops it with the rest, and its Drop clears the line.
-    _status: StatusLine,
+    status: StatusLine,
     /// The `for` loop's iterator: where it has got to in `FRAMES.chars().cycle()`.
     frames: Cycle<Chars<'static>>,
 }
@@ -43,25 +42,27 @@ impl Spin {
     pub fn new(msg: String) -> Spin {
         Spin::Start { msg }
     }
-}
 
-impl Future for Spin {
-    type Output = ();
+    /// The state's name, as `--explain` tells it.
+    fn state(&self) -> &'static str {
+        match self {
+            Spin::Start { .. } => "Start",
+            Spin::Sleeping(..) => "Sleeping",
+            Spin::Done => "Done",
+        }
+    }
 
     /// Runs from where the last poll stopped to the next `.await` that is not ready.
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+    fn resume(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         // Each arm takes the state by value, and puts back the next one.
         match mem::replace(&mut *self, Spin::Done) {
             // The body's first lines, up to the first `.await`.
             Spin::Start { msg } => {
-                if !io::stdout().is_terminal() {
-                    return Poll::Ready(());
-                }
-                let _status = StatusLine::start();
+                let status = StatusLine::start();
                 let frames = FRAMES.chars().cycle();
                 *self = Locals {
                     msg,
-                    _status,
+                    status,
                     frames,
                 }
                 .draw_then_sleep();
@@ -77,7 +78,20 @@ impl Future for Spin {
             Spin::Done => panic!("`async fn` resumed after completion"),
         }
         // A new sleep was made: poll it at once, as `.await` does, which sets its timer.
-        self.poll(cx)
+        self.resume(cx)
+    }
+}
+
+impl Future for Spin {
+    type Output = ();
+
+    /// `resume`, and under `--explain` the state it found and the state it left.
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let from = self.state();
+        let poll = self.as_mut().resume(cx);
+        let to = self.state();
+        mini::tell(|task| Event::State(task, "Spin", from, to));
+        poll
     }
 }
 
@@ -85,7 +99,7 @@ impl Locals {
     /// One turn of the `for` loop, up to its `.await`: draw the next frame, make the sleep.
     fn draw_then_sleep(mut self) -> Spin {
         let ch = self.frames.next().expect("a cycle never ends");
-        let _ = execute!(io::stdout(), Print(format!("\r{ch} {}", self.msg)));
+        self.status.draw(ch, &self.msg);
         Spin::Sleeping(self, sleep(FRAME))
     }
 }
