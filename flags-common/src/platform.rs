@@ -52,3 +52,20 @@ pub(crate) mod signal {
     #[cfg(not(any(unix, windows)))]
     pub(crate) fn kill_now(_pid: u32) {}
 }
+
+/// This process's own peak resident memory so far, KiB, for the final report: Linux's `VmHWM`
+/// (`/proc/self/status`), which starts afresh at `exec`; unlike `getrusage`'s `ru_maxrss`
+/// seen from the parent, it never carries over the memory of the process that started this one.
+#[cfg(target_os = "linux")]
+pub(crate) fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Elsewhere (macOS, Windows) none is read here: the report leaves it out, and `cargo xtask`
+/// measures the process from outside.
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn peak_rss_kib() -> Option<u64> {
+    None
+}

@@ -93,6 +93,10 @@ pub struct Summary {
     pub items_per_s: f64,
     /// Ctrl-C stopped the run early.
     pub interrupted: bool,
+    /// The program's own peak resident memory, KiB, as it ends (Linux's `VmHWM`; None where not
+    /// read): what `cargo xtask` reports, since a parent's view can include its own memory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_rss_kib: Option<u64>,
 }
 
 /// What the book prints before a run.
@@ -185,6 +189,7 @@ impl Summary {
             elapsed_s,
             items_per_s,
             interrupted,
+            peak_rss_kib: crate::platform::peak_rss_kib(),
         }
     }
 }

@@ -37,16 +37,21 @@ fn quick_compare_writes_consistent_reports() {
                 .iter()
                 .filter(|r| r["scenario"] == scenario && r["downloader"] == downloader)
                 .count();
-            // The book's default and maximum; on LOCAL, -m 100 too, to hold it to the floor.
-            let expected = match (downloader, scenario) {
-                ("flags-seq", _) => 1,
-                (_, "LOCAL") => 3,
+            // The book's default and maximum, each at most the 30 codes, once: the pool's 30 and
+            // 1000 are one run at -m 30; -m 1000 (and on LOCAL -m 100) runs as -m 30.
+            let expected = match downloader {
+                "flags-seq" | "flags-threadpool" => 1,
                 _ => 2,
             };
             assert_eq!(found, expected, "{scenario} {downloader}");
         }
     }
+    assert!(
+        stdout.contains("-m 100 and -m 1000 run as -m 30: never more requests in flight than the 30 codes asked."),
+        "{stdout}"
+    );
     for row in rows {
+        assert!(row["concurrency"].as_u64().unwrap() <= 30, "{row}");
         for m in row["repeats"]
             .as_array()
             .unwrap()

@@ -142,11 +142,14 @@ fn cargo_build(root: &Path, profile: BuildProfile, names: &[&str]) -> anyhow::Re
     for name in names {
         command.args(["-p", name]);
     }
-    crate::util::warn(&format!(
-        "Building {} ({} profile)...",
-        names.join(", "),
-        profile.name()
-    ));
+    // The downloaders and the server are said in a few words: the line fits a projector.
+    let all: Vec<&str> = packages().map(|(_, name)| name).collect();
+    let what = if names == all.as_slice() {
+        format!("the downloaders and {SERVER}")
+    } else {
+        names.join(", ")
+    };
+    crate::util::warn(&format!("Building {what} ({})...", profile.name()));
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -11,13 +11,13 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use tempfile::TempDir;
 
+use super::owned::Owned;
 use super::platform;
 
 /// The session's downloads directory.
 pub struct Downloads {
-    dir: TempDir,
+    dir: Owned,
     in_memory: bool,
 }
 
@@ -61,12 +61,9 @@ impl Downloads {
     }
 }
 
-/// A new directory of ours in `root`, under a name nobody else has.
-fn new_dir(root: &Path) -> anyhow::Result<TempDir> {
-    tempfile::Builder::new()
-        .prefix("xtask-downloads-")
-        .tempdir_in(root)
-        .with_context(|| format!("cannot make a directory in {}", root.display()))
+/// A new directory of ours in `root`, under a name nobody else has, locked while we run.
+fn new_dir(root: &Path) -> anyhow::Result<Owned> {
+    Owned::new_in(root, "downloads")
 }
 
 /// One run's directory: removed when dropped if the downloads are in memory.

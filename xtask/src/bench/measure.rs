@@ -74,6 +74,8 @@ impl Measure {
         match summary {
             Some(s) => {
                 m.tally = s.tally;
+                // Its own peak, read as it ended: the most exact figure there is.
+                m.usage.peak_rss_kib = s.peak_rss_kib;
                 // The summary's elapsed time and the trace's last end are on the same clock:
                 // the later one is when the last request was done.
                 let last_end = spans.iter().map(|t| t.end).fold(0.0, f64::max);
@@ -135,7 +137,11 @@ impl Measure {
 
     /// What the run cost and how it ended, from the process.
     pub fn with_costs(mut self, done: &Finished) -> Measure {
+        let own = self.usage.peak_rss_kib;
         self.usage = done.usage;
+        if own.is_some() {
+            self.usage.peak_rss_kib = own;
+        }
         self.threads_peak = done.threads_peak;
         self.exit_code = done.exit_code;
         self.budget_hit = done.budget_hit;

@@ -13,6 +13,8 @@
 //! - `runs`: the measuring loop and the rows it gives.
 //! - `measure`, `trace`: what one run measured, from its trace and the process.
 //! - `downloads`: where the runs save their flags (in memory where the OS allows).
+//! - `owned`: a directory of one run's own, locked while it lives; leftovers of killed runs
+//!   removed.
 //! - `floor`: the least time this machine takes for a LOCAL run's job, for "× floor".
 //! - `python`: the book's scripts with `--python DIR`.
 //! - `session`, `progress`: setting up, and the line that says which run is going on.
@@ -25,6 +27,7 @@ pub mod follow;
 pub mod invocation;
 pub mod measure;
 pub mod options;
+pub mod owned;
 pub mod plan;
 pub mod platform;
 pub mod process;

@@ -50,6 +50,13 @@ pub struct Finished {
     pub threads_peak: Option<u32>,
 }
 
+/// The child's own peak memory: what it last said of itself while it ran (Linux's `VmHWM`,
+/// sampled every 10 ms), else what `wait4` says. On Linux `wait4`'s `ru_maxrss` can be the
+/// parent's: a process starts its life with the memory it replaced at `exec`, ours.
+fn own_peak(live: Option<u64>, reaped: Option<u64>) -> Option<u64> {
+    live.or(reaped)
+}
+
 /// How long a downloader stopped by SIGINT may take to end: the requests in flight get their
 /// `--timeout`, and 5 s more; past that it is killed.
 pub fn grace(timeout: Duration) -> Duration {
@@ -87,6 +94,7 @@ pub fn run_until(
     let stderr = drain(child.stderr.take().context("no stderr")?);
     let mut done = Finished::default();
     let mut interrupted_at: Option<Instant> = None;
+    let mut peak_live: Option<u64> = None;
     let reaped = loop {
         if let Some(reaped) = platform::try_reap(&mut child)? {
             break reaped;
@@ -94,6 +102,9 @@ pub fn run_until(
         if let Some(live) = platform::live(&child) {
             if let Some(threads) = live.threads {
                 done.threads_peak = Some(done.threads_peak.unwrap_or(0).max(threads));
+            }
+            if live.peak_rss_kib.is_some() {
+                peak_live = peak_live.max(live.peak_rss_kib);
             }
             watch(live);
         }
@@ -121,6 +132,7 @@ pub fn run_until(
     done.wall_s = started.elapsed().as_secs_f64();
     done.exit_code = reaped.exit_code;
     done.usage = reaped.usage;
+    done.usage.peak_rss_kib = own_peak(peak_live, reaped.usage.peak_rss_kib);
     done.stdout = stdout.join().unwrap_or_default();
     done.stderr = stderr.join().unwrap_or_default();
     Ok(done)
@@ -133,4 +145,38 @@ pub fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
         let _ = pipe.read_to_end(&mut bytes);
         String::from_utf8_lossy(&bytes).into_owned()
     })
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    /// The peak of `sleep 0.3`, as `run_measured` reports it, in KiB.
+    fn peak_of_a_small_program() -> u64 {
+        let mut command = Command::new("sleep");
+        command.arg("0.3");
+        let done = run_measured(
+            command,
+            Duration::from_secs(10),
+            Duration::from_secs(1),
+            |_| {},
+        )
+        .expect("sleep runs");
+        done.usage.peak_rss_kib.expect("a peak on Linux")
+    }
+
+    #[test]
+    fn a_childs_peak_is_its_own_whatever_its_parents_size() {
+        let small = peak_of_a_small_program();
+        // This process now holds 100 MiB, touched page by page: a child's `wait4` figure
+        // would start from it.
+        let held: Vec<u8> = (0..100 << 20).map(|i| i as u8 | 1).collect();
+        let big = peak_of_a_small_program();
+        std::hint::black_box(&held);
+        assert!(
+            small.abs_diff(big) < 2 * 1024,
+            "{small} KiB, then {big} KiB"
+        );
+        assert!(big < 20 * 1024, "{big} KiB: the parent's 100 MiB counted");
+    }
 }

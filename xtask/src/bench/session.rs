@@ -1,7 +1,8 @@
 //! What a measuring task sets up before its first run: the settings, the `--python` checks,
 //! Ctrl-C, the open-file limit, the binaries and the output directory.
 
-use std::path::PathBuf;
+use std::fs::File;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -21,6 +22,20 @@ pub struct Session {
     pub out: PathBuf,
     /// Where the runs save their flags: removed when the session is dropped.
     pub downloads: Downloads,
+    /// Held while the session writes in `out`.
+    _out_lock: File,
+}
+
+/// The lock of the reports' directory `out`, or None when another session holds it.
+fn lock_out(out: &Path) -> anyhow::Result<Option<File>> {
+    let path = out.join(".xtask.lock");
+    // Appended to, never emptied: whatever stands there keeps its bytes.
+    let file = File::options()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    Ok(file.try_lock().is_ok().then_some(file))
 }
 
 impl Session {
@@ -55,6 +70,17 @@ impl Session {
             .unwrap_or_else(|| build::target_dir(&crate::util::workspace_root()).join("compare"));
         std::fs::create_dir_all(out.join("traces"))
             .with_context(|| format!("cannot create {}", out.display()))?;
+        // One session at a time writes its reports and traces in `out`.
+        let out_lock = match lock_out(&out)? {
+            Some(lock) => lock,
+            None => {
+                warn(&format!(
+                    "error: {} is the --out of another compare or sweep still running: choose another --out",
+                    out.display()
+                ));
+                return Ok(Err(ExitCode::from(2)));
+            }
+        };
         let downloads = Downloads::new(common.downloads.as_deref(), &out)?;
         Ok(Ok(Session {
             settings,
@@ -62,6 +88,7 @@ impl Session {
             bins,
             out,
             downloads,
+            _out_lock: out_lock,
         }))
     }
 

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 use crate::bench::build;
 use crate::bench::options::BuildProfile;
+use crate::bench::owned::Owned;
 use crate::bench::process;
 use crate::util::say;
 use runs::{DELAY, MAX_REQ, Seen};
@@ -36,7 +37,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let built = build::package_binaries(args.profile, &[&args.package, "flags-server"])?;
     let (program, server) = (&built[0], &built[1]);
     // The runs' flags and traces: a directory of this check's own, removed at the end.
-    let work = tempfile::Builder::new().prefix("xtask-check-").tempdir()?;
+    let work = Owned::new_in(&std::env::temp_dir(), "check")?;
     say(&format!(
         "check {}: 3 runs at -m {MAX_REQ}, on LOCAL and on DELAY ({} ms per GET), watched by \
          their flag server",

@@ -58,10 +58,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(session) => session,
         Err(code) => return Ok(code),
     };
+    let codes = session.settings.codes();
     let plan = plan::compare(
         &distinct(&args.scenario),
         &distinct(&args.implementation),
         session.python.is_some(),
+        codes,
     );
     let Some(mut rows) = runs::all(&plan, &session.bench())? else {
         return Ok(interrupted());
@@ -71,6 +73,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
 
     let mut headlines = headlines::of(&session.settings, &rows);
+    let book_levels: Vec<usize> = args
+        .implementation
+        .iter()
+        .flat_map(|i| i.model().concurrencies())
+        .chain([plan::FLOOR_M])
+        .collect();
+    headlines.extend(plan::capped(&book_levels, codes));
     headlines.extend(floor_lines);
     say(&table::text_table(&rows));
     for line in &headlines {

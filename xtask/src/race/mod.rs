@@ -21,6 +21,7 @@ use crate::bench::build;
 use crate::bench::downloader::Impl;
 use crate::bench::invocation::Codes;
 use crate::bench::options::{BuildProfile, Delay, limit, seconds};
+use crate::bench::owned::Owned;
 use crate::bench::process::{self, aborted};
 use crate::bench::server::ServerProcess;
 use crate::util::say;
@@ -116,8 +117,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         build::package_binaries(args.profile, &theirs)?
     };
     let server = ServerProcess::start(&bins.server, args.server, 0, args.seed, Some(args.delay))?;
-    let dir = build::target_dir(&root).join("race");
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // The traces and flags of this race alone: two races at once never share a path.
+    let races = build::target_dir(&root).join("race");
+    std::fs::create_dir_all(&races)
+        .with_context(|| format!("cannot create {}", races.display()))?;
+    let dir = Owned::new_in(&races, "race")?;
 
     let start = Start {
         base_url: &server.ready.base_url,
@@ -125,7 +129,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         choice,
         max_req: args.max_req,
         budget: args.budget,
-        dir: &dir,
+        dir: dir.path(),
     };
     let headline = headline(&args, &start, &entrants, codes.len());
     let mut screen = Screen::new(&headline, &codes, entrants.len())?;

@@ -90,8 +90,6 @@ impl Racer {
         let concur_req = start.concurrency(entrant);
         let trace = start.dir.join(format!("{package}.jsonl"));
         let dest = start.dir.join(&package);
-        let _ = std::fs::remove_file(&trace);
-        let _ = std::fs::remove_dir_all(&dest);
         let command = Invocation {
             codes: start.choice,
             max_req: concur_req,
@@ -152,14 +150,17 @@ impl Racer {
         }
     }
 
-    /// Peak memory (MiB) and most threads so far; once it has ended, its own `rusage` peak.
+    /// Peak memory (MiB) and most threads so far: the live figures, which the final one
+    /// continues (never a larger one from elsewhere); where none is read while it runs, what it
+    /// reported of itself, else what the OS measured once it ended.
     pub fn costs(&self) -> (Option<f64>, Option<u32>) {
         let live = self.live.lock().map(|l| *l).unwrap_or_default();
         let ended = match &self.finished {
             Some(Ok(done)) => done.usage.peak_rss_kib,
             _ => None,
         };
-        let kib = ended.or(live.peak_rss_kib);
+        let own = self.summary.as_ref().and_then(|s| s.peak_rss_kib);
+        let kib = live.peak_rss_kib.or(own).or(ended);
         (kib.map(|k| k as f64 / 1024.0), live.threads)
     }
 

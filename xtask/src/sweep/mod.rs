@@ -72,7 +72,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &distinct(&args.implementation),
         &distinct(&args.levels),
         session.python.is_some(),
+        settings.codes(),
     );
+    if let Some(capped) = plan::capped(&args.levels, settings.codes()) {
+        warn(&fit(&capped));
+    }
     let Some(rows) = runs::all(&plan, &session.bench())? else {
         return Ok(interrupted());
     };

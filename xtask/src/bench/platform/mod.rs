@@ -5,7 +5,7 @@
 //!
 //! | figure | Linux | macOS | other (Windows) |
 //! |---|---|---|---|
-//! | peak RSS | `wait4` `ru_maxrss` (KiB) | `wait4` `ru_maxrss` (bytes) | n/a |
+//! | peak RSS | ours: their own `VmHWM` as they end (in the summary); the book's scripts: `/proc/PID/status` `VmHWM`, sampled every 10 ms. Not `wait4`'s `ru_maxrss`, which a child starts with its parent's (the memory it replaced at `exec`) | `wait4` `ru_maxrss` (bytes) | n/a |
 //! | user, system CPU | `wait4` | `wait4` | n/a |
 //! | peak threads | `/proc/PID/status` | n/a | n/a |
 //! | live RSS, threads (race) | `/proc/PID/status` | n/a | n/a |

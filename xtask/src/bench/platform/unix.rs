@@ -7,9 +7,34 @@ use std::process::{Child, Command};
 use super::{Live, Reaped, Usage};
 
 /// Its own process group: a Ctrl-C in the terminal reaches this tool only, which then stops
-/// everything in order.
+/// everything in order. On Linux it also dies with this tool, whatever kills it (SIGKILL
+/// included): no server or downloader runs on without its parent.
 pub fn isolate(command: &mut Command) {
     command.process_group(0);
+    #[cfg(target_os = "linux")]
+    die_with_parent(command);
+}
+
+/// `prctl(PR_SET_PDEATHSIG, SIGKILL)` in the child, between fork and exec: the kernel kills it
+/// when the thread that started it ends (each of ours lives until its child is reaped). A
+/// parent already gone by then sent no signal: the child exits at once instead.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn die_with_parent(command: &mut Command) {
+    let parent = std::process::id();
+    // SAFETY: the closure runs in the forked child before exec: it calls only prctl, getppid
+    // and _exit, which are async-signal-safe, allocates nothing and takes no lock.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                return Err(io::Error::last_os_error());
+            }
+            if libc::getppid() as u32 != parent {
+                libc::_exit(1);
+            }
+            Ok(())
+        });
+    }
 }
 
 /// The child's Ctrl-C: SIGINT. True when the OS has a way to say it.
