@@ -11,33 +11,43 @@ use std::time::Duration;
 use clap::ValueEnum;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// The options every task that runs the downloaders takes alike (compare, sweep, race): which
+/// codes, which seed, which build. Their budget and delay differ in their defaults, so each
+/// declares those.
+#[derive(clap::Args, Debug)]
+pub struct Shared {
+    /// Only the first N of the 676 codes, as the downloaders' -l N [default: all; fewer with
+    /// compare's and sweep's --quick]
+    #[arg(short, long, value_name = "N", value_parser = limit)]
+    pub limit: Option<usize>,
+    /// Seed of the servers' delays and errors
+    #[arg(long, value_name = "N", default_value_t = 1950)]
+    pub seed: u64,
+    /// Cargo profile to build and run (dev builds are quicker to get, slower to run)
+    #[arg(long, value_enum, default_value = "release")]
+    pub profile: BuildProfile,
+}
+
 /// The options of every measuring task: how long, how often, against what, built how.
 #[derive(clap::Args, Debug)]
 pub struct Common {
+    #[command(flatten)]
+    pub shared: Shared,
     /// Runs of each downloader × scenario × concurrency; the median is reported [default: 3, 1 with --quick]
     #[arg(long, value_name = "N", value_parser = at_least_one)]
     pub repeat: Option<usize>,
     /// Seconds a run may take before it gets SIGINT (the downloader's Ctrl-C) [default: 20, 3 with --quick]
     #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     pub budget: Option<Duration>,
-    /// Only the first N of the 676 codes (-l N) [default: all; fewer with --quick]
-    #[arg(long, value_name = "N", value_parser = limit)]
-    pub limit: Option<usize>,
     /// Delay of each GET on the DELAY and ERROR servers, MIN[..MAX] seconds [default: the server's; shorter with --quick]
     #[arg(long, value_name = "MIN[..MAX]")]
     pub delay: Option<Delay>,
-    /// Seed of the servers' delays and errors
-    #[arg(long, value_name = "N", default_value_t = 1950)]
-    pub seed: u64,
     /// Seconds one request may take (the downloaders' --timeout)
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = timeout)]
     pub timeout: Duration,
     /// A short run: repeat 1, budget 3 s, fewer codes, shorter delays
     #[arg(long)]
     pub quick: bool,
-    /// Cargo profile to build and measure (dev builds are quicker to get, slower to run)
-    #[arg(long, value_enum, default_value = "release")]
-    pub profile: BuildProfile,
     /// Take the downloaders and flags-server from DIR instead of building
     #[arg(long, value_name = "DIR")]
     pub bin_dir: Option<PathBuf>,
@@ -133,10 +143,10 @@ impl Common {
             repeat,
             budget_s: budget.as_secs_f64(),
             timeout_s: self.timeout.as_secs_f64(),
-            limit: self.limit.or(self.quick.then_some(quick.limit)),
+            limit: self.shared.limit.or(self.quick.then_some(quick.limit)),
             delay: self.delay.or(self.quick.then_some(quick.delay)),
-            seed: self.seed,
-            profile: self.profile,
+            seed: self.shared.seed,
+            profile: self.shared.profile,
             quick: self.quick,
             threads_measure: "threads_peak: highest Threads: of the process's status in procfs, sampled every 10 ms \
                               (Linux; null elsewhere); trace_threads: distinct thread names in the --trace file"

@@ -20,7 +20,7 @@ use flags_server::Profile;
 use crate::bench::build;
 use crate::bench::downloader::Impl;
 use crate::bench::invocation::Codes;
-use crate::bench::options::{BuildProfile, Delay, limit, seconds};
+use crate::bench::options::{Delay, Shared, seconds};
 use crate::bench::owned::Owned;
 use crate::bench::process::{self, aborted};
 use crate::bench::server::ServerProcess;
@@ -44,9 +44,6 @@ pub struct Args {
     /// Get flags for every possible code (AA...ZZ): what the race does unless -a is given
     #[arg(short, long, conflicts_with = "all")]
     every: bool,
-    /// Limit to N first codes
-    #[arg(short, long, value_name = "N", value_parser = limit)]
-    limit: Option<usize>,
     /// Seconds before a downloader still running gets SIGINT (its Ctrl-C)
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds)]
     budget: Duration,
@@ -54,12 +51,8 @@ pub struct Args {
     /// the book's slow server: 0.5..5)
     #[arg(long, value_name = "MIN[..MAX]", default_value = "0.5")]
     delay: Delay,
-    /// Seed of the server's delays and errors
-    #[arg(long, value_name = "N", default_value_t = 1950)]
-    seed: u64,
-    /// Cargo profile to build and race
-    #[arg(long, value_enum, default_value = "release")]
-    profile: BuildProfile,
+    #[command(flatten)]
+    shared: Shared,
     /// Which of ours race, in this order
     #[arg(long = "impl", value_enum, value_name = "IMPL,...", value_delimiter = ',',
           default_values_t = RACERS)]
@@ -94,7 +87,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // The boards show every code: the race asks for all 676 unless told -a.
     let choice = Codes {
         all: args.all,
-        limit: args.limit,
+        limit: args.shared.limit,
     };
     let codes = choice.list();
 
@@ -109,14 +102,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Up to 1000 connections at each end, as compare does.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let root = crate::util::workspace_root();
-    let bins = build::binaries(None, args.profile)?;
+    let bins = build::binaries(None, args.shared.profile)?;
     let theirs: Vec<&str> = args.with.iter().map(String::as_str).collect();
     let their_bins = if theirs.is_empty() {
         Vec::new()
     } else {
-        build::package_binaries(args.profile, &theirs)?
+        build::package_binaries(args.shared.profile, &theirs)?
     };
-    let server = ServerProcess::start(&bins.server, args.server, 0, args.seed, Some(args.delay))?;
+    let server = ServerProcess::start(
+        &bins.server,
+        args.server,
+        0,
+        args.shared.seed,
+        Some(args.delay),
+    )?;
     // The traces and flags of this race alone: two races at once never share a path.
     let races = build::target_dir(&root).join("race");
     std::fs::create_dir_all(&races)
