@@ -8,7 +8,7 @@ use std::net::TcpStream;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::Binary;
+use common::{Binary, wait_stats};
 use flags_server::{Config, Fault, Profile, ServerHandle, Stats, parse_faults, start};
 
 const GET_BR: &[u8] = b"GET /flags/br/br.gif HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
@@ -24,18 +24,6 @@ fn connect(server: &ServerHandle) -> TcpStream {
     s.set_read_timeout(Some(Duration::from_secs(20)))
         .expect("timeout");
     s
-}
-
-/// Polls the stats until `done` holds (the server counts as it goes); gives up after 20 s.
-fn wait_stats(server: &ServerHandle, done: impl Fn(&Stats) -> bool) -> Stats {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let s = server.stats();
-        if done(&s) || Instant::now() > deadline {
-            return s;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 /// Splits an answer into its head (status line and headers) and the body bytes after it.

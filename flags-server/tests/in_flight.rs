@@ -4,10 +4,12 @@
 
 mod common;
 
-use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant};
+use common::wait_stats;
 
-use flags_server::{Config, LatenessStats, Profile, ServerHandle, Stats, start};
+use std::sync::{Arc, Barrier};
+use std::time::Duration;
+
+use flags_server::{Config, LatenessStats, Profile, ServerHandle, start};
 
 /// A DELAY server whose every GET under /flags/ waits `delay_ms`.
 fn delayed(delay_ms: u64) -> ServerHandle {
@@ -30,19 +32,6 @@ fn get(agent: &ureq::Agent, server: &ServerHandle, path: &str) {
     let url = format!("{}/{path}", server.base_url());
     let mut resp = agent.get(&url).call().expect(&url);
     resp.body_mut().read_to_vec().expect("body");
-}
-
-/// Polls the stats until `done` holds (requests end on the server's threads); gives up after
-/// 20 s.
-fn wait_stats(server: &ServerHandle, done: impl Fn(&Stats) -> bool) -> Stats {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let s = server.stats();
-        if done(&s) || Instant::now() > deadline {
-            return s;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }
 
 #[test]

@@ -120,3 +120,19 @@ pub fn status(answer: &[u8]) -> Option<u16> {
     let head = answer.strip_prefix(b"HTTP/1.1 ")?;
     std::str::from_utf8(head.get(..3)?).ok()?.parse().ok()
 }
+
+/// Polls `server`'s stats until `done` holds (requests end, and are counted, on the server's
+/// own threads); gives up after 20 s and returns the last ones.
+pub fn wait_stats(
+    server: &flags_server::ServerHandle,
+    done: impl Fn(&flags_server::Stats) -> bool,
+) -> flags_server::Stats {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let s = server.stats();
+        if done(&s) || Instant::now() > deadline {
+            return s;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
