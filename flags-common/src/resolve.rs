@@ -155,6 +155,27 @@ mod tests {
     use super::*;
 
     use std::net::SocketAddr;
+
+    /// The ureq this file was written against: its `unversioned` resolver API may change in any
+    /// release, so the workspace pins it.
+    const CHECKED_AGAINST: &str = "3.5.2";
+
+    #[test]
+    fn ureq_is_the_version_this_resolver_was_checked_against() {
+        let lock = include_str!("../../Cargo.lock");
+        let version = lock
+            .split("[[package]]")
+            .find(|package| package.contains("\nname = \"ureq\"\n"))
+            .and_then(|package| package.lines().find_map(|l| l.strip_prefix("version = ")))
+            .map(|v| v.trim_matches('"'));
+        assert_eq!(
+            version,
+            Some(CHECKED_AGAINST),
+            "ureq moved: resolve.rs stands on ureq::unversioned (Resolver, ResolvedSocketAddrs, \
+             NextTimeout, Agent::with_parts); check them against the new version, then move \
+             the pin in the workspace's Cargo.toml and CHECKED_AGAINST here"
+        );
+    }
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
