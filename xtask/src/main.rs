@@ -64,6 +64,11 @@ fn main() -> ExitCode {
         Task::Check(args) => check::run(args),
     };
     match result {
+        // What it printed was lost: that is a failure, whatever the task made of its work.
+        Ok(_) if let Some(err) = util::stdout_failed() => {
+            util::warn(&format!("error: cannot write to stdout: {err}"));
+            ExitCode::FAILURE
+        }
         Ok(code) => code,
         Err(err) => {
             util::warn(&format!("error: {err:#}"));

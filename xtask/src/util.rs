@@ -1,8 +1,10 @@
 //! Small things every task needs: where the workspace is, lines on stdout and stderr that
-//! never panic (a closed or full stream drops them), and lines that fit a projector.
+//! never panic (a closed or full stream drops them; a stdout that fails otherwise than closed
+//! is remembered, for the exit status), and lines that fit a projector.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// The workspace root: the parent of this crate's directory.
 pub fn workspace_root() -> PathBuf {
@@ -18,9 +20,27 @@ pub fn warn(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
-/// Text on stdout; dropped when stdout is closed or full.
+/// Text on stdout; dropped when stdout is closed or full (`stdout_failed` then says why).
 pub fn say(text: &str) {
-    let _ = writeln!(std::io::stdout().lock(), "{text}");
+    written(writeln!(std::io::stdout().lock(), "{text}"));
+}
+
+/// The first error of a write to stdout, other than a closed pipe (`| head`, which a tool of
+/// the shell ends on quietly): a full disk, `>/dev/full`.
+static STDOUT_ERROR: OnceLock<String> = OnceLock::new();
+
+/// Note how a write to stdout ended.
+pub fn written(result: io::Result<()>) {
+    if let Err(err) = result
+        && err.kind() != io::ErrorKind::BrokenPipe
+    {
+        let _ = STDOUT_ERROR.set(err.to_string());
+    }
+}
+
+/// Why stdout could not be written, if it could not: the task then ends with exit status 1.
+pub fn stdout_failed() -> Option<&'static str> {
+    STDOUT_ERROR.get().map(String::as_str)
 }
 
 /// What a terminal line may hold: a projector with a large font shows 100 columns.

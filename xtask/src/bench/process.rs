@@ -63,15 +63,11 @@ pub fn grace(timeout: Duration) -> Duration {
     timeout.saturating_add(Duration::from_secs(5))
 }
 
-/// Run `command` to its end: interrupted after `budget`, killed `grace` later. `watch` is
-/// told what can be read of it while it runs, every 10 ms.
-pub fn run_measured(
-    command: Command,
-    budget: Duration,
-    grace: Duration,
-    watch: impl FnMut(Live),
-) -> anyhow::Result<Finished> {
-    run_until(command, |elapsed| elapsed >= budget, grace, watch)
+/// When a downloader's budget runs out: at `budget`, but not before it is `ready` (its Ctrl-C
+/// handler set: it has written its first `--trace` line), for a SIGINT before then would kill
+/// it with nothing to report; and at `budget + grace` whatever it is.
+pub fn budget_out(elapsed: Duration, budget: Duration, grace: Duration, ready: bool) -> bool {
+    elapsed >= budget && (ready || elapsed >= budget.saturating_add(grace))
 }
 
 /// Run `command` to its end: interrupted once `stop` says so (asked every 10 ms with the time
@@ -151,17 +147,12 @@ pub fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
 mod tests {
     use super::*;
 
-    /// The peak of `sleep 0.3`, as `run_measured` reports it, in KiB.
+    /// The peak of `sleep 0.3`, as `run_until` reports it, in KiB.
     fn peak_of_a_small_program() -> u64 {
         let mut command = Command::new("sleep");
         command.arg("0.3");
-        let done = run_measured(
-            command,
-            Duration::from_secs(10),
-            Duration::from_secs(1),
-            |_| {},
-        )
-        .expect("sleep runs");
+        let never = |_| false;
+        let done = run_until(command, never, Duration::from_secs(1), |_| {}).expect("sleep runs");
         done.usage.peak_rss_kib.expect("a peak on Linux")
     }
 

@@ -161,7 +161,12 @@ fn one(
         (Downloader::Python(_), None) => bail!("a Python run without --python"),
     };
     let grace = process::grace(settings.timeout());
-    let finished = process::run_measured(command, settings.budget(), grace, |_| {})
+    // Ours are ready for their budget's SIGINT once their trace has begun; the book's scripts
+    // have no trace.
+    let ready = || !run.downloader.is_ours() || trace.metadata().is_ok_and(|m| m.len() > 0);
+    let budget = settings.budget();
+    let out_of_budget = |elapsed| process::budget_out(elapsed, budget, grace, ready());
+    let finished = process::run_until(command, out_of_budget, grace, |_| {})
         .with_context(|| format!("cannot run {}", run.downloader))?;
     let stats = server.stats().ok();
     let (measure, spans) = match run.downloader {

@@ -1,8 +1,9 @@
-//! One downloader in the race: its process (run by the shared `run_measured` on a thread of its
+//! One downloader in the race: its process (run by the shared `run_until` on a thread of its
 //! own, so the budget and Ctrl-C stop it as in compare), and its board, fed from the lines of
 //! its `--trace` file as they are written.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -15,7 +16,7 @@ use crate::bench::downloader::{Impl, Model};
 use crate::bench::follow::TraceFollower;
 use crate::bench::invocation::{Codes, Invocation};
 use crate::bench::platform::Live;
-use crate::bench::process::{self, Finished, run_measured};
+use crate::bench::process::{self, Finished, run_until};
 
 /// Who races: one of ours, or a package named with `--with` (a student's downloader).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +51,8 @@ pub struct Racer {
     trace: TraceFollower,
     /// Its peak memory so far and most threads, read while it runs (Linux).
     live: Arc<Mutex<Live>>,
+    /// Its first trace line has come: its Ctrl-C handler is set, the budget may interrupt it.
+    started: Arc<AtomicBool>,
 }
 
 /// What every racer is given.
@@ -110,9 +113,14 @@ impl Racer {
                 seen.threads = now.threads.max(seen.threads);
             }
         };
+        let started = Arc::new(AtomicBool::new(false));
+        let ready = Arc::clone(&started);
+        let out_of_budget = move |elapsed| {
+            process::budget_out(elapsed, budget, grace, ready.load(Ordering::SeqCst))
+        };
         let process = std::thread::Builder::new()
             .name(package.clone())
-            .spawn(move || run_measured(command, budget, grace, watch))?;
+            .spawn(move || run_until(command, out_of_budget, grace, watch))?;
         Ok(Racer {
             package,
             concur_req,
@@ -121,6 +129,7 @@ impl Racer {
             ended_at: None,
             finished: None,
             process: Some(process),
+            started,
             trace: TraceFollower::new(trace),
             live,
         })
@@ -131,6 +140,7 @@ impl Racer {
         // Seen before reading, so a process that has ended has written all it will.
         let ended = self.process.as_ref().is_some_and(JoinHandle::is_finished);
         for event in self.trace.new_events() {
+            self.started.store(true, Ordering::SeqCst);
             match event {
                 TraceEvent::Start { cc, .. } => self.board.start(&cc),
                 TraceEvent::End { cc, status, .. } => self.board.end(&cc, status),
