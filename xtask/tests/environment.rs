@@ -27,7 +27,9 @@ fn a_full_stdout_is_an_error_with_its_reason() {
 
 #[test]
 fn a_budget_gone_before_the_start_still_gets_every_report() {
-    let out = race(&["-l", "20", "--budget", "0.000001"]).output().unwrap();
+    let out = race(&["-l", "20", "--budget", "0.000001"])
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let table = &stdout[stdout.rfind("downloader ").expect("a table")..];
     // Each row has its counts: the SIGINT waited for each one's Ctrl-C handler.
@@ -38,4 +40,37 @@ fn a_budget_gone_before_the_start_still_gets_every_report() {
         assert!(cells[2].parse::<u64>().is_ok(), "{row}: {stdout}");
         assert!(!row.contains("exit"), "{row}");
     }
+}
+
+#[test]
+fn an_out_that_cannot_take_the_reports_is_said_before_anything_runs() {
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(out.path().join("traces"), "a file where traces/ goes").unwrap();
+    let compare = |out: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["compare", "--quick", "--profile", "dev", "--out"])
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let run = compare(out.path());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    let traces = out.path().join("traces").display().to_string();
+    assert!(
+        stderr.contains(&format!("{traces} is not a directory")),
+        "{stderr}"
+    );
+    // Said before the build: cargo was never asked.
+    assert!(!stderr.contains("Building"), "{stderr}");
+
+    std::fs::remove_file(out.path().join("traces")).unwrap();
+    std::fs::create_dir(out.path().join("report.json")).unwrap();
+    let run = compare(out.path());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("report.json is not a plain file"),
+        "{stderr}"
+    );
 }

@@ -26,6 +26,37 @@ pub struct Session {
     _out_lock: File,
 }
 
+/// Whether `out` can take the reports, found before anything runs: a directory (or nothing yet),
+/// whose `traces` is a directory and whose reports are plain files or not there yet (a link
+/// would be written through, to a file that is not ours).
+fn check_out(out: &Path, reports: &[&str]) -> Result<(), String> {
+    let kind = |path: &Path| std::fs::symlink_metadata(path).ok().map(|m| m.file_type());
+    match kind(out) {
+        Some(t) if !t.is_dir() => return Err("not a directory".into()),
+        _ => {}
+    }
+    if let Some(t) = kind(&out.join("traces"))
+        && !t.is_dir()
+    {
+        return Err(format!(
+            "{} is not a directory",
+            out.join("traces").display()
+        ));
+    }
+    for name in reports {
+        let path = out.join(name);
+        if let Some(t) = kind(&path)
+            && !t.is_file()
+        {
+            return Err(format!(
+                "{} is not a plain file, and the report goes there",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The lock of the reports' directory `out`, or None when another session holds it.
 fn lock_out(out: &Path) -> anyhow::Result<Option<File>> {
     let path = out.join(".xtask.lock");
@@ -39,13 +70,23 @@ fn lock_out(out: &Path) -> anyhow::Result<Option<File>> {
 }
 
 impl Session {
-    /// Ready to measure, or the exit code to end with: 2 when `--python` cannot run, 130 for a
-    /// Ctrl-C during the build.
+    /// Ready to measure, or the exit code to end with: 2 when `--python` cannot run or `--out`
+    /// cannot take the `reports` the task will write there, 130 for a Ctrl-C during the build.
     pub fn prepare(
         common: &Common,
         quick: &QuickDefaults,
+        reports: &[&str],
     ) -> anyhow::Result<Result<Session, ExitCode>> {
         let settings = common.settings(quick);
+        // What --out cannot take is said before anything is built or run.
+        let out = common
+            .out
+            .clone()
+            .unwrap_or_else(|| build::target_dir(&crate::util::workspace_root()).join("compare"));
+        if let Err(msg) = check_out(&out, reports) {
+            warn(&format!("error: --out {}: {msg}", out.display()));
+            return Ok(Err(ExitCode::from(2)));
+        }
         let python = match &common.python {
             None => None,
             Some(dir) => match Python::check(dir, common.python_port_base) {
@@ -64,12 +105,9 @@ impl Session {
         if process::aborted() {
             return Ok(Err(interrupted()));
         }
-        let out = common
-            .out
-            .clone()
-            .unwrap_or_else(|| build::target_dir(&crate::util::workspace_root()).join("compare"));
-        std::fs::create_dir_all(out.join("traces"))
-            .with_context(|| format!("cannot create {}", out.display()))?;
+        let traces = out.join("traces");
+        std::fs::create_dir_all(&traces)
+            .with_context(|| format!("cannot create {}", traces.display()))?;
         // One session at a time writes its reports and traces in `out`.
         let out_lock = match lock_out(&out)? {
             Some(lock) => lock,

@@ -45,6 +45,16 @@ pub struct Args {
     pub common: Common,
 }
 
+/// The files compare writes in `--out`.
+const REPORTS: [&str; 6] = [
+    "report.md",
+    "report.json",
+    "report.svg",
+    "memory.svg",
+    "timeline.svg",
+    "report.html",
+];
+
 /// `--quick`: 100 codes, delays of 0.05..0.5 s.
 fn quick() -> QuickDefaults {
     QuickDefaults {
@@ -54,7 +64,7 @@ fn quick() -> QuickDefaults {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let session = match Session::prepare(&args.common, &quick())? {
+    let session = match Session::prepare(&args.common, &quick(), &REPORTS)? {
         Ok(session) => session,
         Err(code) => return Ok(code),
     };
@@ -108,8 +118,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     )?;
     html::write(out)?;
     say(&format!(
-        "\nReports in {}:\n  report.md, report.json, report.svg, memory.svg, timeline.svg, report.html",
-        out.display()
+        "\nReports in {}:\n  {}",
+        out.display(),
+        REPORTS.join(", ")
     ));
     Ok(ExitCode::SUCCESS)
 }

@@ -52,7 +52,11 @@ fn quick() -> QuickDefaults {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let session = match Session::prepare(&args.common, &quick())? {
+    let session = match Session::prepare(
+        &args.common,
+        &quick(),
+        &["sweep.json", "sweep.svg", "report.html"],
+    )? {
         Ok(session) => session,
         Err(code) => return Ok(code),
     };
