@@ -191,14 +191,17 @@ fn get_all(
                 // Connections dealt out as evenly as they go.
                 let mine = connections / threads + usize::from(t < connections % threads);
                 let next = &next;
-                scope.spawn(move || drive(addr, paths, mine, next))
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || drive(addr, paths, mine, next))
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| bail!("a floor thread panicked"))
+            .map(|h| match h {
+                Ok(h) => h
+                    .join()
+                    .unwrap_or_else(|_| bail!("a floor thread panicked")),
+                Err(err) => bail!("no thread left for the floor: {err}"),
             })
             .collect()
     });

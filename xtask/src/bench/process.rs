@@ -20,14 +20,20 @@ pub fn aborted() -> bool {
     ABORT.load(Ordering::Relaxed)
 }
 
-/// Ctrl-C stops the current run, then the task; `say` is printed by the handler, if any.
+/// Ctrl-C stops the current run, then the task; `say` is printed by the handler, if any. A
+/// handler that cannot be set (no thread for it) is said, and the task goes on without it.
 pub fn on_ctrl_c(say: Option<&'static str>) {
-    let _ = ctrlc::set_handler(move || {
+    let set = ctrlc::set_handler(move || {
         ABORT.store(true, Ordering::SeqCst);
         if let Some(line) = say {
             crate::util::warn(line);
         }
     });
+    if let Err(err) = set {
+        crate::util::warn(&format!(
+            "warning: Ctrl-C is not handled ({err}): it stops xtask at once, and the runs with it"
+        ));
+    }
 }
 
 /// How one downloader process ended and what it cost.
@@ -86,8 +92,21 @@ pub fn run_until(
         .stderr(Stdio::piped());
     platform::isolate(&mut command);
     let mut child = command.spawn().context("cannot start the downloader")?;
-    let stdout = drain(child.stdout.take().context("no stdout")?);
-    let stderr = drain(child.stderr.take().context("no stderr")?);
+    let pipes = child
+        .stdout
+        .take()
+        .zip(child.stderr.take())
+        .context("no stdout");
+    let drained = pipes.and_then(|(out, err)| Ok((drain(out)?, drain(err)?)));
+    let (stdout, stderr) = match drained {
+        Ok(both) => both,
+        Err(err) => {
+            // Not to be left running unwatched.
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(err);
+        }
+    };
     let mut done = Finished::default();
     let mut interrupted_at: Option<Instant> = None;
     let mut peak_live: Option<u64> = None;
@@ -134,13 +153,16 @@ pub fn run_until(
     Ok(done)
 }
 
-/// Read a pipe to its end on a thread of its own.
-pub fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
+/// Read a pipe to its end on a thread of its own; an error when the system has no thread to
+/// give (a process limit).
+pub fn drain(mut pipe: impl Read + Send + 'static) -> anyhow::Result<JoinHandle<String>> {
+    std::thread::Builder::new()
+        .spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+        .context("no thread left to read a child's output")
 }
 
 #[cfg(all(test, target_os = "linux"))]

@@ -48,7 +48,14 @@ impl ServerProcess {
             .spawn()
             .with_context(|| format!("cannot start {}", bin.display()))?;
         let stdout = child.stdout.take().context("no stdout")?;
-        let err_text = drain(child.stderr.take().context("no stderr")?);
+        let err_text = match child.stderr.take().context("no stderr").and_then(drain) {
+            Ok(text) => text,
+            Err(err) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(err);
+            }
+        };
         let mut lines = BufReader::new(stdout);
         let mut first = String::new();
         let ready = lines
@@ -56,7 +63,13 @@ impl ServerProcess {
             .ok()
             .and_then(|_| serde_json::from_str::<Ready>(&first).ok());
         // Keep reading whatever else it prints, so a full pipe never blocks it.
-        std::thread::spawn(move || io::copy(&mut lines, &mut io::sink()));
+        let reader =
+            std::thread::Builder::new().spawn(move || io::copy(&mut lines, &mut io::sink()));
+        if reader.is_err() {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("no thread left to read the server's output");
+        }
         let Some(ready) = ready else {
             let _ = child.kill();
             let _ = child.wait();
