@@ -35,8 +35,8 @@ pub struct PtyRun {
 pub struct Pty {
     /// The keyboard. Taken once: the terminal allows one writer, and dropping it sends EOF.
     keyboard: Box<dyn Write + Send>,
-    /// Held for the terminal to stay open while the program runs.
-    _master: Box<dyn MasterPty + Send>,
+    /// Held for the terminal to stay open while the program runs; resizes it.
+    master: Box<dyn MasterPty + Send>,
     child: Box<dyn Child + Send + Sync>,
     chunks: Receiver<Vec<u8>>,
     bytes: Vec<u8>,
@@ -76,7 +76,7 @@ impl Pty {
         });
         Pty {
             keyboard: pty.master.take_writer().expect("pty writer"),
-            _master: pty.master,
+            master: pty.master,
             child,
             chunks,
             bytes: Vec::new(),
@@ -111,6 +111,19 @@ impl Pty {
             .write_all(bytes)
             .expect("type into the terminal");
         self.keyboard.flush().expect("flush the terminal");
+    }
+
+    /// Resize the terminal to `rows` × `cols`, as a window dragged to that size: the program
+    /// gets SIGWINCH and reads the new size.
+    pub fn resize(&mut self, rows: u16, cols: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize the pseudo-terminal");
     }
 
     /// Press Ctrl-C.

@@ -8,7 +8,8 @@ mod mains;
 #[path = "diff/screen.rs"]
 mod screen;
 
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use mains::{MAINS, declares, loop_holder, pairs, source};
 use screen::cells;
@@ -96,6 +97,7 @@ fn no_cut_inside_a_name_and_nothing_lost() {
         for width in [80, 100, 120] {
             let w = width.to_string();
             let args = [a, b, "--color", "never", "--context", "100000", "--all"];
+            let args = [&args[..], &["--comments"]].concat();
             let args = [&args[..], &["--width", &w]].concat();
             let text = stdout(&[&args[..], &["--side-by-side"]].concat());
             assert!(text.lines().all(|l| l.chars().count() <= width), "{text}");
@@ -224,7 +226,16 @@ fn the_first_screen_shows_get_flag() {
         let at = text.lines().position(|l| l.contains("fn get_flag("));
         assert!(at.is_some_and(|at| at < 30), "{a} {b}:\n{text}");
         assert!(text.contains("⋯ the imports") && !text.contains("use std"));
-        let all = stdout(&[a, b, "--width", "100", "--color", "never", "--all"]);
+        let all = stdout(&[
+            a,
+            b,
+            "--width",
+            "100",
+            "--color",
+            "never",
+            "--all",
+            "--comments",
+        ]);
         assert!(all.contains("use std") && !all.contains("⋯ the imports"));
     }
 }
@@ -295,16 +306,20 @@ fn html_page_is_self_contained_with_both_sides() {
     }
     assert!(page.contains("flags-seq/src/main.rs") && page.contains("flags-tokio/src/main.rs"));
     // Everything shown, the imports too.
-    assert!(page.contains("use ureq::Agent;") && page.contains("Semaphore"));
+    assert!(plain(&page).contains("use ureq::Agent;") && page.contains("Semaphore"));
     let row = page
         .lines()
-        .find(|l| l.starts_with("<tr>") && l.contains("get_flag("))
+        .find(|l| l.starts_with("<tr>") && plain(l).contains("get_flag("))
         .expect("a get_flag row");
-    assert!(row.contains(">agent<") && row.contains(">client<") && row.contains(">async "));
+    let marked = |word: &str| row.contains(&format!("<span class=\"w\">{word}</span>"));
+    assert!(
+        marked("agent") && marked("client") && marked("async"),
+        "{row}"
+    );
     // A wrapped line goes on under its own code: an indented line hangs deeper.
     let row = page
         .lines()
-        .find(|l| l.contains(">    let url = "))
+        .find(|l| plain(l).contains("    let url = "))
         .unwrap();
     assert!(
         row.contains("padding-left:calc(.5em + 6ch);text-indent:-6ch"),
@@ -347,4 +362,231 @@ fn unknown_name_lists_the_known_ones() {
         !known.contains("xtask") && !known.contains("flags-server"),
         "{known}"
     );
+}
+
+/// An HTML line's text: its tags dropped.
+fn plain(html: &str) -> String {
+    let mut out = String::new();
+    for (k, part) in html.split('<').enumerate() {
+        out += if k == 0 {
+            part
+        } else {
+            part.split_once('>').map_or("", |(_, text)| text)
+        };
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+}
+
+#[test]
+fn comments_are_hidden_below_120_columns_unless_asked() {
+    let code_only = |text: &str| {
+        text.lines()
+            .skip(2)
+            .all(|row| !cells(row, 100).0.trim_start().contains(" //") && !row.contains(" /// "))
+    };
+    let narrow = stdout(&[
+        "flags-seq",
+        "flags-tokio",
+        "--width",
+        "100",
+        "--color",
+        "never",
+    ]);
+    assert!(narrow.contains("comments hidden (--comments)"), "{narrow}");
+    for row in narrow.lines().skip(2) {
+        for cell in [cells(row, 100).0, cells(row, 100).1] {
+            let code: String = cell.chars().skip(3).collect();
+            assert!(!code.trim_start().starts_with("//"), "{row}");
+        }
+    }
+    let asked = stdout(&[
+        "flags-seq",
+        "flags-tokio",
+        "--width",
+        "100",
+        "--color",
+        "never",
+        "--comments",
+    ]);
+    assert!(asked.contains("/// GET one flag") && !asked.contains("comments hidden"));
+    assert!(!code_only(&asked));
+    let wide = stdout(&[
+        "flags-seq",
+        "flags-tokio",
+        "--width",
+        "120",
+        "--color",
+        "never",
+    ]);
+    assert!(wide.contains("/// GET one flag") && !wide.contains("comments hidden"));
+    let hidden = stdout(&[
+        "flags-seq",
+        "flags-tokio",
+        "--width",
+        "120",
+        "--no-comments",
+    ]);
+    assert!(!hidden.contains("/// GET one flag") && hidden.contains("comments hidden"));
+}
+
+#[test]
+fn the_loops_bodies_face_statement_by_statement() {
+    // What each loop does for one code: seq's statements face their counterparts inside the
+    // async ones' `.map(|cc| async { ... })` or spawned task.
+    for (a, b) in pairs().into_iter().filter(|(a, _)| a.starts_with("flags")) {
+        let args = [
+            a,
+            b,
+            "--width",
+            "240",
+            "--color",
+            "never",
+            "--context",
+            "1000",
+        ];
+        let text = stdout(&args);
+        for (left, right) in [
+            ("job.start(", "job.start("),
+            ("job.retry", "job.retry"),
+            ("job.record(", "job.record("),
+        ] {
+            if !source(a).contains(left) || !source(b).contains(right) {
+                continue;
+            }
+            let row = text
+                .lines()
+                .find(|row| cells(row, 240).0.contains(left))
+                .unwrap_or_else(|| panic!("{a} {b}: no row with {left}:\n{text}"));
+            assert!(cells(row, 240).1.contains(right), "{a} {b}: {row}\n{text}");
+        }
+    }
+}
+
+#[test]
+fn comments_words_are_never_highlighted() {
+    for (a, b) in pairs() {
+        let args = [
+            a,
+            b,
+            "--width",
+            "240",
+            "--color",
+            "always",
+            "--all",
+            "--comments",
+        ];
+        let text = stdout(&[&args[..], &["--context", "100000"]].concat());
+        for row in text.lines() {
+            // Each side's text from its comment on: no highlight starts there.
+            for (side, start) in [(0, "\x1b[1;97;41m"), (1, "\x1b[1;30;42m")] {
+                let half = if side == 0 {
+                    row.split(" \x1b[33m|").next().unwrap_or(row)
+                } else {
+                    row.split(" \x1b[33m|").nth(1).unwrap_or("")
+                };
+                if let Some(at) = half.find("//") {
+                    assert!(!half[at..].contains(start), "{a} {b}: {row:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_huge_columns_is_held_to_the_widest_width() {
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["diff", "flags-seq", "flags-tokio"])
+        .env("COLUMNS", "99999999999")
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines()
+            .all(|l| l.chars().count() <= usize::from(u16::MAX))
+    );
+    assert!(text.contains("fn get_flag("), "{text}");
+}
+
+#[test]
+fn a_terminal_gets_the_diff_through_the_pager() {
+    // `sh` sets PAGER for the one command: the pager marks every line it is given.
+    let xtask = env!("CARGO_BIN_EXE_xtask");
+    let script = format!("PAGER='sed s/^/paged:/' exec '{xtask}' diff flags-seq flags-tokio");
+    let mut term = pty_harness::Pty::spawn("sh", &["-c", &script], 30, 100);
+    term.wait_for("fn get_flag(");
+    let run = term.finish();
+    assert_eq!(run.exit_code, 0, "{:?}", run.output);
+    let first = run.output.lines().find(|l| !l.trim().is_empty()).unwrap();
+    assert!(first.contains("paged:"), "{:?}", run.output);
+    let row = run
+        .output
+        .lines()
+        .find(|l| l.contains("fn get_flag("))
+        .unwrap();
+    assert!(row.contains("paged:"), "{row:?}");
+}
+
+#[test]
+fn the_page_wraps_code_only_where_the_terminal_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("diff.html");
+    let out = xtask(&["flags-seq", "flags-tokio", "--html", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    let page = std::fs::read_to_string(&file).unwrap();
+    assert!(page.contains(".n { white-space: nowrap; }"), "{page}");
+    assert!(!page.contains("break-word") && !page.contains("anywhere"));
+    let name = |c: char| c.is_alphanumeric() || c == '_';
+    let mut awaits = 0;
+    for row in page.lines().filter(|l| l.starts_with("<tr>")) {
+        // Walk the row: every character but a space sits in a `nowrap` span, and a `<wbr>`
+        // (the only other place to wrap) never falls inside a name or `.await`.
+        let mut stack: Vec<bool> = Vec::new();
+        let mut code = false;
+        let mut before = ' ';
+        let mut wbr = false;
+        let mut rest = row;
+        while !rest.is_empty() {
+            if let Some(tag) = rest.strip_prefix('<') {
+                let (tag, after) = tag.split_once('>').unwrap();
+                match tag {
+                    "wbr" => wbr = true,
+                    t if t.starts_with("td") => {
+                        code = !t.contains("class=\"no\"") && !t.contains("class=\"mark\"")
+                    }
+                    t if t.starts_with("span") => stack.push(t.contains("class=\"n\"")),
+                    "/span" => drop(stack.pop()),
+                    _ => {}
+                }
+                rest = after;
+                continue;
+            }
+            let (text, after) = rest.split_at(rest.find('<').unwrap_or(rest.len()));
+            let text = plain(text);
+            for c in text.chars() {
+                if code && c != ' ' {
+                    assert!(stack.contains(&true), "{c:?} may wrap: {row}");
+                }
+                if wbr {
+                    assert!(!(name(before) && name(c)), "a name cut: {row}");
+                    assert!(!(before == '.' && c == 'a'), ".await cut: {row}");
+                    wbr = false;
+                }
+                before = c;
+            }
+            rest = after;
+        }
+        awaits += plain(row).matches(".await").count();
+    }
+    assert!(awaits > 0);
 }

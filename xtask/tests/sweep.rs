@@ -93,6 +93,7 @@ fn sweep_writes_rows_in_the_report_shape_and_the_headline() {
 
     let svg = std::fs::read_to_string(out.path().join("sweep.svg")).unwrap();
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    common::assert_readable_svg("sweep.svg", &svg);
     let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
     assert!(html.contains("Sweep: the cost of concurrency"), "{html}");
     assert!(html.contains("a thread in flight costs "));

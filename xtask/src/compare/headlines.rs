@@ -1,17 +1,15 @@
 //! compare's headlines: one line per scenario, like the talk's, each downloader at its highest
 //! concurrency.
 
-use flags_server::Profile;
-
 use crate::bench::options::{Settings, first_seen};
 use crate::bench::runs::Row;
 use crate::report::charts;
 
-/// One line per scenario, like the talk's: each downloader at its highest concurrency, and
-/// what ran (`-e`, or `-e -l 100, delays 0.05..0.5 s` with --quick).
+/// One line per scenario, like the talk's, DELAY first: each downloader at its highest
+/// concurrency, and what ran (`-e`, or `-e -l 100, delays 0.05..0.5 s` with --quick).
 pub fn of(settings: &Settings, rows: &[Row]) -> Vec<String> {
-    let mut scenarios: Vec<Profile> = rows.iter().map(|r| r.scenario).collect();
-    scenarios.dedup();
+    // DELAY first, as the charts: LOCAL's line comes last, next to what its floor says.
+    let scenarios = charts::scenarios(rows);
     let downloaders = first_seen(rows.iter().map(|r| r.downloader));
     scenarios
         .into_iter()

@@ -1,23 +1,25 @@
 //! timeline.svg: one panel per run of one scenario, a thin bar per request from its start to
-//! its end, coloured by status.
+//! its end, coloured by status as the race's board colours it (OK green, not found blue, error
+//! red).
 
 use flags_common::Status;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
 
 use flags_server::Profile;
 
 use crate::bench::options::Settings;
 use crate::bench::runs::Row;
 use crate::bench::trace::max_in_flight;
-use crate::report::charts::{CAPTION, TEXT, draw_err};
+use crate::report::charts::{WIDTH, status_colour};
+use crate::report::draw::{self, CAPTION, INK, TEXT, draw_err, font};
 
-fn status_color(status: Status) -> RGBColor {
-    match status {
-        Status::Ok => RGBColor(0x2c, 0xa0, 0x2c),
-        Status::NotFound => RGBColor(0x9a, 0x9a, 0x9a),
-        Status::Error => RGBColor(0xd6, 0x27, 0x28),
-    }
-}
+/// The statuses in the key, in the board's order.
+const KEY: [(Status, &str); 3] = [
+    (Status::Ok, "OK"),
+    (Status::NotFound, "not found"),
+    (Status::Error, "error"),
+];
 
 /// One panel per downloader run of `scenario`: a thin bar per request from its start to its end,
 /// one row per request in the order they started, coloured by status.
@@ -33,28 +35,48 @@ pub fn draw(rows: &[Row], scenario: Profile, settings: &Settings) -> anyhow::Res
         .fold(0.0, f64::max)
         .max(0.01)
         * 1.02;
-    let panel_h = 190u32;
+    let panel_h = 200u32;
     let mut svg = String::new();
     {
-        let height = 60 + panel_h * panels.len().max(1) as u32;
-        let root = SVGBackend::with_string(&mut svg, (1160, height)).into_drawing_area();
+        let height = 84 + panel_h * panels.len().max(1) as u32;
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
         let title = format!(
-            "{} {}: each request from start to end (green OK, grey 404, red error)",
+            "{} {}: each request from its start to its end",
             scenario.label(),
             settings.scope(scenario)
         );
-        let root = root
-            .margin(12, 0, 0, 0)
-            .titled(&title, ("sans-serif", CAPTION - 2))
-            .map_err(draw_err)?;
+        draw::write(
+            &root,
+            &title,
+            (12, 10),
+            (CAPTION, false),
+            (HPos::Left, VPos::Top),
+            INK,
+        )?;
+        let mut x = 12;
+        for (status, name) in KEY {
+            draw::fill(&root, (x, 48), (x + 16, 64), status_colour(status))?;
+            draw::write(
+                &root,
+                name,
+                (x + 22, 56),
+                (TEXT, false),
+                (HPos::Left, VPos::Center),
+                INK,
+            )?;
+            x += 22 + draw::width_of(name, TEXT) + 24;
+        }
+        let (_, root) = root.split_vertically(76);
         if panels.is_empty() {
-            root.draw(&Text::new(
-                format!("no runs of {}", scenario.label()),
+            draw::write(
+                &root,
+                &format!("no runs of {}", scenario.label()),
                 (20, 20),
-                ("sans-serif", TEXT).into_font(),
-            ))
-            .map_err(draw_err)?;
+                (TEXT, false),
+                (HPos::Left, VPos::Top),
+                INK,
+            )?;
         }
         let areas = root.split_evenly((panels.len().max(1), 1));
         for (row, area) in panels.iter().zip(areas.iter()) {
@@ -71,9 +93,9 @@ pub fn draw(rows: &[Row], scenario: Profile, settings: &Settings) -> anyhow::Res
                     .map_or("n/a".to_string(), |t| t.to_string())
             );
             let mut chart = ChartBuilder::on(area)
-                .caption(caption, ("sans-serif", TEXT + 1))
+                .caption(caption, font(TEXT))
                 .margin(6)
-                .x_label_area_size(28)
+                .x_label_area_size(30)
                 .y_label_area_size(56)
                 .build_cartesian_2d(0f64..t_max, 0f64..lines.len().max(1) as f64)
                 .map_err(draw_err)?;
@@ -84,7 +106,7 @@ pub fn draw(rows: &[Row], scenario: Profile, settings: &Settings) -> anyhow::Res
                 .y_labels(3)
                 .x_label_formatter(&|x| format!("{x:.1}s"))
                 .y_label_formatter(&|y| format!("{y:.0}"))
-                .label_style(("sans-serif", TEXT))
+                .label_style(font(TEXT).color(&INK))
                 .draw()
                 .map_err(draw_err)?;
             chart
@@ -92,7 +114,7 @@ pub fn draw(rows: &[Row], scenario: Profile, settings: &Settings) -> anyhow::Res
                     let y = i as f64;
                     Rectangle::new(
                         [(t.start, y), (t.end.max(t.start), y + 1.0)],
-                        status_color(t.status).filled(),
+                        status_colour(t.status).filled(),
                     )
                 }))
                 .map_err(draw_err)?;

@@ -1,9 +1,10 @@
 //! The rows as one self-contained HTML page: inline CSS, no script, nothing fetched, so it opens
 //! offline in any browser on the projector. Two columns always; the browser wraps long lines
-//! between words, each wrapped line indented under its own code.
+//! where the terminal would (never inside a name or `.await`), each wrapped line indented under
+//! its own code.
 
 use super::rows::{Mark, Row};
-use super::words::Cell;
+use super::words::{Cell, Span, comment_start};
 
 const CSS: &str = r#"
 body { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 17px;
@@ -15,7 +16,8 @@ table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 col.no { width: 3.5em; }
 col.mark { width: 1.6em; }
 th { text-align: left; padding: .3em .5em; border-bottom: 2px solid #d0d7de; }
-td { vertical-align: top; padding: 1px .5em; white-space: pre-wrap; overflow-wrap: break-word; }
+td { vertical-align: top; padding: 1px .5em; white-space: pre-wrap; overflow-wrap: normal; }
+.n { white-space: nowrap; }
 td.no { text-align: right; color: #8c959f; user-select: none; padding-right: .3em; }
 td.mark { text-align: center; color: #8c959f; }
 td.old { background: #ffebe9; }
@@ -28,7 +30,11 @@ tr.folded td { color: #57606a; background: #f6f8fa; text-align: center; font-sty
 /// The whole page.
 pub fn render(rows: &[Row], names: (&str, &str)) -> String {
     let (a, b) = (escape(names.0), escape(names.1));
-    let krate = |name: &str| escape(name.split('/').next().unwrap_or(name));
+    // A crate's name is one word: never broken at its hyphen.
+    let krate = |name: &str| {
+        let name = escape(name.split('/').next().unwrap_or(name));
+        format!("<span class=\"n\">{name}</span>")
+    };
     let (ka, kb) = (krate(names.0), krate(names.1));
     let mut out = String::new();
     out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
@@ -87,15 +93,72 @@ fn cell(out: &mut String, cell: Option<&Cell>, class: &str) {
         "<td class=\"no\">{}</td><td class=\"{class}\" style=\"padding-left:calc(.5em + {hang}ch);text-indent:-{hang}ch\">",
         cell.no
     );
-    for span in &cell.spans {
-        let text = escape(&span.text);
-        if span.changed {
-            *out += &format!("<span class=\"w\">{text}</span>");
-        } else {
-            *out += &text;
-        }
-    }
+    *out += &line(&cell.spans);
     *out += "</td>";
+}
+
+/// A line's text, wrapped only where the terminal would wrap it: at a space, after a `(` or a
+/// `,`, before a `.` or a `::`. Between two such places the characters are one `nowrap` span,
+/// so that a name, `.await` or `flags-common` never breaks across lines; a `<wbr>` marks each
+/// place that has no space. Changed words are a `w` span inside.
+fn line(spans: &[Span]) -> String {
+    let chars: Vec<(char, bool)> = spans
+        .iter()
+        .flat_map(|s| s.text.chars().map(move |c| (c, s.changed)))
+        .collect();
+    // A comment is prose: it wraps at its spaces only.
+    let text: String = chars.iter().map(|x| x.0).collect();
+    let code_end = comment_start(&text).unwrap_or(chars.len());
+    let cut_before = |i: usize| {
+        if i >= code_end {
+            return false;
+        }
+        let (prev, c) = (chars[i - 1].0, chars[i].0);
+        let next = chars.get(i + 1).map(|x| x.0);
+        (prev == '(' && c != ')')
+            || prev == ','
+            || (c == '.' && prev != '.')
+            || (c == ':' && next == Some(':') && prev != ':')
+    };
+    let mut out = String::new();
+    let (mut in_atom, mut in_mark) = (false, false);
+    let close_mark = |out: &mut String, in_mark: &mut bool| {
+        if *in_mark {
+            *out += "</span>";
+            *in_mark = false;
+        }
+    };
+    for (i, &(c, changed)) in chars.iter().enumerate() {
+        let blank = c == ' ';
+        if in_atom && (blank || cut_before(i)) {
+            close_mark(&mut out, &mut in_mark);
+            out += "</span>";
+            in_atom = false;
+            if !blank {
+                out += "<wbr>";
+            }
+        }
+        if !blank && !in_atom {
+            // A mark held over a blank ends with it: the atom opens outside any mark.
+            close_mark(&mut out, &mut in_mark);
+            out += "<span class=\"n\">";
+            in_atom = true;
+        }
+        if changed != in_mark {
+            if in_mark {
+                close_mark(&mut out, &mut in_mark);
+            } else {
+                out += "<span class=\"w\">";
+                in_mark = true;
+            }
+        }
+        out += &escape(&c.to_string());
+    }
+    close_mark(&mut out, &mut in_mark);
+    if in_atom {
+        out += "</span>";
+    }
+    out
 }
 
 fn escape(text: &str) -> String {

@@ -9,17 +9,19 @@
 //! - `rows`: the rows to draw (line diff, facing lines, folding);
 //! - `words`: lines as words: how alike two lines are, the changed words marked;
 //! - `wrap`: long lines wrapped inside their column;
-//! - `terminal`, `html`: the two renderings.
+//! - `terminal`, `html`: the two renderings;
+//! - `pager`: the terminal's rendering through `$PAGER` (or `less -R`) on a terminal.
 
 mod html;
 mod items;
+mod pager;
 mod roles;
 mod rows;
 mod terminal;
 mod words;
 mod wrap;
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -28,6 +30,10 @@ use clap::ValueEnum;
 
 use terminal::{SIDE_BY_SIDE_MIN_WIDTH, Style};
 
+/// From this width on, comments are shown unless `--no-comments`; below it, only with
+/// `--comments`.
+const COMMENTS_MIN_WIDTH: usize = 120;
+
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The old side, e.g. flags-seq
@@ -35,7 +41,7 @@ pub struct Args {
     /// The new side, e.g. flags-tokio
     b: String,
     /// Columns to fit in [default: the terminal's width, else $COLUMNS, else 80]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(MIN_WIDTH as i64..))]
     width: Option<u16>,
     /// Colour the output: auto = only when stdout is a terminal (and NO_COLOR is unset)
     #[arg(long, value_enum, default_value = "auto")]
@@ -50,9 +56,15 @@ pub struct Args {
     /// Unchanged lines shown around each change
     #[arg(long, value_name = "LINES", default_value_t = 3)]
     context: usize,
-    /// Hide comment lines (`//`, `///`, `//!`): only the code
-    #[arg(long)]
+    /// Hide comment lines (`//`, `///`, `//!`): only the code (the default below 120 columns)
+    #[arg(long, conflicts_with = "comments")]
     no_comments: bool,
+    /// Show comment lines (the default from 120 columns on)
+    #[arg(long)]
+    comments: bool,
+    /// Write to stdout even when it is a terminal, instead of through $PAGER (or less -R)
+    #[arg(long)]
+    no_pager: bool,
     /// Start at a function (and what faces it), e.g. --from get_flag
     #[arg(long, value_name = "NAME")]
     from: Option<String>,
@@ -132,14 +144,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let show = |top: bool| rows::Show {
-        comments: !args.no_comments,
+    let style = style(&args);
+    // Comments take half the lines of a main: below 120 columns only the code, unless asked.
+    let comments = args.comments || (!args.no_comments && style.width >= COMMENTS_MIN_WIDTH);
+    let show = |top: bool, comments: bool| rows::Show {
+        comments,
         context: args.context,
         top,
     };
-    let rows = rows::build(&pairs, &show(args.all || args.from.is_some()));
+    let rows = rows::build(&pairs, &show(args.all || args.from.is_some(), comments));
     if let Some(file) = &args.html {
-        let rows = rows::build(&pairs, &show(true));
+        // The page has no width: its comments are shown unless --no-comments.
+        let rows = rows::build(&pairs, &show(true, !args.no_comments));
         std::fs::write(file, html::render(&rows, names))
             .with_context(|| format!("cannot write {}", file.display()))?;
         eprintln!("wrote {} (open it in a browser)", file.display());
@@ -147,11 +163,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let text = if same {
         format!("{} and {}: no difference.\n", names.0, names.1)
     } else {
-        terminal::render(&rows, names, &style(&args))
+        let hidden = (!comments).then_some("comments hidden (--comments)");
+        terminal::render(&rows, names, &style, hidden)
     };
-    let mut out = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth reporting.
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    if args.no_pager {
+        pager::write_out(&text);
+    } else {
+        pager::show(&text);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -219,15 +238,29 @@ fn terminal_width(tty: bool) -> usize {
             .ok()
             .map(|(cols, _)| usize::from(cols))
     };
+    // Any number of digits: what does not fit a `u16` is as wide as `--width` allows.
     let columns = || {
-        std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.trim().parse().ok())
+        let text = std::env::var("COLUMNS").ok()?;
+        let text = text.trim();
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(
+            text.parse::<u16>()
+                .map_or(usize::from(u16::MAX), usize::from),
+        )
     };
     let width = if tty {
         size().or_else(columns)
     } else {
         columns().or_else(size)
     };
-    width.filter(|&w| w > 0).unwrap_or(80).max(40)
+    // Within --width's own bounds.
+    width
+        .filter(|&w| w > 0)
+        .unwrap_or(80)
+        .clamp(MIN_WIDTH, usize::from(u16::MAX))
 }
+
+/// The narrowest width drawn (`--width` accepts no less).
+const MIN_WIDTH: usize = 40;

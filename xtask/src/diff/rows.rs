@@ -2,8 +2,6 @@
 //! each other with their changed words marked, long runs of unchanged lines folded, and the
 //! module's doc and imports folded unless asked for.
 
-use similar::{Algorithm, DiffOp, capture_diff_slices};
-
 use super::items::{IMPORTS, Item, Line, PREAMBLE, Pair};
 use super::words::{Cell, shared, similarity, words, words_of};
 
@@ -120,54 +118,86 @@ fn head(lines: &[Line]) -> Option<usize> {
         .position(|l| !l.text.is_empty() && !l.text.starts_with([' ', '\t', '/', '#', '}', ')']))
 }
 
-/// Rows for two runs of lines: their line diff, changed runs aligned.
+/// Rows for two runs of lines, aligned as a whole: the lines that face each other are the
+/// pairs, in both orders, of the greatest total likeness (`matches`). A line diff would anchor
+/// on the first equal line (`let mut counter = Counter::default();`) and leave what each loop
+/// does on opposite sides of it; aligned as a whole, seq's `job.start`, `job.retry` and
+/// `job.record` face tokio's inside its `.map(|cc| async { ... })`.
 fn diff_lines(old: &[Line], new: &[Line], rows: &mut Vec<Row>) {
-    let a: Vec<&str> = old.iter().map(|l| l.text.as_str()).collect();
-    let b: Vec<&str> = new.iter().map(|l| l.text.as_str()).collect();
-    for op in capture_diff_slices(Algorithm::Patience, &a, &b) {
-        let (o, n) = (op.old_range(), op.new_range());
-        match op {
-            DiffOp::Equal { .. } => {
-                for (x, y) in old[o].iter().zip(&new[n]) {
-                    rows.push(Row::Line {
-                        mark: Mark::Same,
-                        left: Some(Cell::plain(x)),
-                        right: Some(Cell::plain(y)),
-                    });
-                }
-            }
-            _ => align(&old[o], &new[n], rows),
+    let pairs = matches(old, new);
+    let same = |&(i, j): &(usize, usize)| old[i].text == new[j].text;
+    // Between two equal lines, a block of changed lines: the words it only moved (a re-flowed
+    // comment) are no change (`shared`).
+    let (mut i, mut j) = (0, 0);
+    let mut block: Vec<(usize, usize)> = Vec::new();
+    for pair in pairs.iter().copied().chain([(old.len(), new.len())]) {
+        let end = pair == (old.len(), new.len());
+        if !end && !same(&pair) {
+            block.push(pair);
+            continue;
         }
+        let (a, b) = (&old[i..pair.0], &new[j..pair.1]);
+        let local: Vec<(usize, usize)> = block.iter().map(|&(x, y)| (x - i, y - j)).collect();
+        changed_block(a, b, &local, rows);
+        block.clear();
+        if !end {
+            rows.push(Row::Line {
+                mark: Mark::Same,
+                left: Some(Cell::plain(&old[pair.0])),
+                right: Some(Cell::plain(&new[pair.1])),
+            });
+        }
+        (i, j) = (pair.0 + 1, pair.1 + 1);
     }
 }
 
-/// Lines replaced by others: the most alike face each other, the rest stand alone, in order.
-fn align(old: &[Line], new: &[Line], rows: &mut Vec<Row>) {
+/// A line's weight in the alignment: lines with a word count; a brace or a blank line counts
+/// little, so that it never pulls code away from its counterpart.
+fn weight(words: &[&str]) -> f32 {
+    if words.iter().any(|w| w.chars().any(char::is_alphanumeric)) {
+        1.0
+    } else {
+        0.1
+    }
+}
+
+/// The pairs of lines that face each other, in both orders, of the greatest total score: an
+/// equal line scores its weight, a similar one (`MIN_SIMILARITY`) a little less than its
+/// likeness, so that equal lines are preferred where both are possible.
+fn matches(old: &[Line], new: &[Line]) -> Vec<(usize, usize)> {
     let (n, m) = (old.len(), new.len());
     let (ta, tb) = (words_of(old), words_of(new));
-    let (sa, sb) = shared(old, new);
-    let sim: Vec<Vec<f32>> = ta
-        .iter()
-        .map(|x| tb.iter().map(|y| similarity(x, y)).collect())
+    let score = |i: usize, j: usize| -> f32 {
+        let w = weight(&ta[i]).min(weight(&tb[j]));
+        if old[i].text == new[j].text {
+            w
+        } else {
+            let sim = similarity(&ta[i], &tb[j]);
+            if sim >= MIN_SIMILARITY {
+                0.9 * sim * w
+            } else {
+                0.0
+            }
+        }
+    };
+    let sim: Vec<Vec<f32>> = (0..n)
+        .map(|i| (0..m).map(|j| score(i, j)).collect())
         .collect();
-    // Best total similarity of lines facing each other, keeping both orders (like an LCS).
     let mut best = vec![vec![0f32; m + 1]; n + 1];
     for i in 1..=n {
         for j in 1..=m {
-            let mut score = best[i - 1][j].max(best[i][j - 1]);
-            if sim[i - 1][j - 1] >= MIN_SIMILARITY {
-                score = score.max(best[i - 1][j - 1] + sim[i - 1][j - 1]);
+            let mut total = best[i - 1][j].max(best[i][j - 1]);
+            if sim[i - 1][j - 1] > 0.0 {
+                total = total.max(best[i - 1][j - 1] + sim[i - 1][j - 1]);
             }
-            best[i][j] = score;
+            best[i][j] = total;
         }
     }
-    let mut matched = Vec::new();
+    let mut pairs = Vec::new();
     let (mut i, mut j) = (n, m);
     while i > 0 && j > 0 {
-        if sim[i - 1][j - 1] >= MIN_SIMILARITY
-            && best[i][j] == best[i - 1][j - 1] + sim[i - 1][j - 1]
-        {
-            matched.push((i - 1, j - 1));
+        if sim[i - 1][j - 1] > 0.0 && best[i][j] == best[i - 1][j - 1] + sim[i - 1][j - 1] {
+            pairs.push((i - 1, j - 1));
             i -= 1;
             j -= 1;
         } else if best[i][j] == best[i - 1][j] {
@@ -176,9 +206,17 @@ fn align(old: &[Line], new: &[Line], rows: &mut Vec<Row>) {
             j -= 1;
         }
     }
-    matched.reverse();
+    pairs.reverse();
+    pairs
+}
+
+/// Lines replaced by others, `pairs` facing each other (indices within the block), the rest
+/// alone, in order: A's before B's.
+fn changed_block(old: &[Line], new: &[Line], pairs: &[(usize, usize)], rows: &mut Vec<Row>) {
+    let (n, m) = (old.len(), new.len());
+    let (sa, sb) = shared(old, new);
     let (mut i, mut j) = (0, 0);
-    for (mi, mj) in matched.into_iter().chain([(n, m)]) {
+    for &(mi, mj) in pairs.iter().chain(&[(n, m)]) {
         for line in &old[i..mi] {
             rows.push(Row::Line {
                 mark: Mark::Old,

@@ -33,8 +33,8 @@ enum Side {
     Same,
 }
 
-/// Draws the rows. `names` are the two files, `digits` the width of the line numbers.
-pub fn render(rows: &[Row], names: (&str, &str), style: &Style) -> String {
+/// Draws the rows. `names` are the two files; `hidden`, what the legend says was left out.
+pub fn render(rows: &[Row], names: (&str, &str), style: &Style, hidden: Option<&str>) -> String {
     let digits = rows
         .iter()
         .filter_map(|row| match row {
@@ -52,10 +52,11 @@ pub fn render(rows: &[Row], names: (&str, &str), style: &Style) -> String {
         text: String::new(),
         color: style.color,
     };
+    let hidden = hidden.map_or(String::new(), |h| format!("  {h}"));
     if style.side_by_side {
-        side_by_side(rows, names, digits, style.width, &mut out);
+        side_by_side(rows, names, digits, style.width, &hidden, &mut out);
     } else {
-        stacked(rows, names, digits, style.width, &mut out);
+        stacked(rows, names, digits, style.width, &hidden, &mut out);
     }
     out.text
 }
@@ -136,12 +137,19 @@ impl Out {
     }
 }
 
-fn side_by_side(rows: &[Row], names: (&str, &str), digits: usize, width: usize, out: &mut Out) {
+fn side_by_side(
+    rows: &[Row],
+    names: (&str, &str),
+    digits: usize,
+    width: usize,
+    hidden: &str,
+    out: &mut Out,
+) {
     // "NN text" | " X " | "NN text"
     let col = (width.saturating_sub(3) / 2).max(digits + 2);
     let text_width = col - digits - 1;
     let legend = format!(
-        "| changed, words highlighted  < only in {}  > only in {}  ~ folded  ↳ wrapped",
+        "| changed, words highlighted  < only in {}  > only in {}  ~ folded  ↳ wrapped{hidden}",
         krate(names.0),
         krate(names.1)
     );
@@ -218,11 +226,18 @@ fn draw(
     }
 }
 
-fn stacked(rows: &[Row], names: (&str, &str), digits: usize, width: usize, out: &mut Out) {
+fn stacked(
+    rows: &[Row],
+    names: (&str, &str),
+    digits: usize,
+    width: usize,
+    hidden: &str,
+    out: &mut Out,
+) {
     // "X NN text"
     let text_width = width.saturating_sub(digits + 3).max(1);
     let legend = format!(
-        "- {}  + {}  (a changed line: - just above +, words highlighted)  ~ folded  ↳ wrapped",
+        "- {}  + {}  (a changed line: - just above +, words highlighted)  ~ folded  ↳ wrapped{hidden}",
         krate(names.0),
         krate(names.1)
     );

@@ -55,8 +55,18 @@ pub fn words_of(lines: &[Line]) -> Vec<Vec<&str>> {
         .collect()
 }
 
-/// Share of tokens two lines have in common, from 0 to 1.
+/// How alike two lines are, from 0 to 1: the share of their words in common, or, when more,
+/// its average with that of their first three words, which say what a statement is
+/// (`let result = job.retry(` is more like `let result = job.retry_async(` than like
+/// `let attempt = ... download_one`).
 pub fn similarity(a: &[&str], b: &[&str]) -> f32 {
+    let head = |w: &[&str]| w.len().min(3);
+    let all = common(a, b);
+    all.max((all + common(&a[..head(a)], &b[..head(b)])) / 2.0)
+}
+
+/// Share of tokens two lists have in common, in order, from 0 to 1.
+fn common(a: &[&str], b: &[&str]) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
@@ -155,13 +165,63 @@ pub fn words(old: &Line, new: &Line, old_shared: &[bool], new_shared: &[bool]) -
     (
         Cell {
             no: old.no,
-            spans: tidy(left),
+            spans: unmark_comment(tidy(left), &old.text),
         },
         Cell {
             no: new.no,
-            spans: tidy(right),
+            spans: unmark_comment(tidy(right), &new.text),
         },
     )
+}
+
+/// Where a line's comment starts, in characters: a `//` outside a string literal.
+pub fn comment_start(text: &str) -> Option<usize> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut in_string = false;
+    let mut k = 0;
+    while k < chars.len() {
+        match chars[k] {
+            '\\' if in_string => k += 1,
+            '"' => in_string = !in_string,
+            '/' if !in_string && chars.get(k + 1) == Some(&'/') => return Some(k),
+            _ => {}
+        }
+        k += 1;
+    }
+    None
+}
+
+/// A comment's words are prose, not code: the line is marked as changed, its words are not.
+fn unmark_comment(spans: Vec<Span>, text: &str) -> Vec<Span> {
+    let Some(from) = comment_start(text) else {
+        return spans;
+    };
+    let mut out: Vec<Span> = Vec::new();
+    let mut at = 0;
+    for span in spans {
+        for c in span.text.chars() {
+            let changed = span.changed && at < from;
+            match out.last_mut() {
+                Some(last) if last.changed == changed => last.text.push(c),
+                _ => out.push(Span {
+                    text: c.to_string(),
+                    changed,
+                }),
+            }
+            at += 1;
+        }
+    }
+    // A blank marked just before the comment belongs to no marked word any more.
+    if let Some(k) = out.iter().position(|s| !s.changed && s.text.contains("//"))
+        && k > 0
+        && out[k - 1].changed
+        && out[k - 1].text.trim().is_empty()
+    {
+        out[k - 1].changed = false;
+        let merged = out.remove(k - 1).text + &out[k - 1].text;
+        out[k - 1].text = merged;
+    }
+    out
 }
 
 fn push(
@@ -238,6 +298,38 @@ mod tests {
         assert_eq!(changed(&left), ["Agent"]);
         assert_eq!(changed(&right), ["async ", "Client"]);
         assert_eq!(right.text(), "async fn get(a: &Client) {");
+    }
+
+    #[test]
+    fn comments_are_prose_their_words_unmarked() {
+        let line = |text: &str| Line {
+            no: 1,
+            text: text.into(),
+        };
+        let (old, new) = (
+            line("    break; // Ctrl-C: stop"),
+            line("    return None; // Ctrl-C: stop now"),
+        );
+        let (left, right) = words(&old, &new, &[], &[]);
+        let marked = |c: &Cell| -> Vec<String> {
+            c.spans
+                .iter()
+                .filter(|s| s.changed)
+                .map(|s| s.text.clone())
+                .collect()
+        };
+        assert_eq!(marked(&left), ["break"]);
+        assert_eq!(marked(&right), ["return None"]);
+        assert_eq!(right.text(), new.text);
+        let (left, right) = words(
+            &line("/// one at a time"),
+            &line("/// with async"),
+            &[],
+            &[],
+        );
+        assert!(marked(&left).is_empty() && marked(&right).is_empty());
+        assert_eq!(comment_start(r#"let url = "http://x"; // a"#), Some(22));
+        assert_eq!(comment_start("let a = 1;"), None);
     }
 
     #[test]

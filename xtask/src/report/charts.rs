@@ -1,55 +1,62 @@
-//! The bar charts, drawn with plotters' SVG backend (text stays SVG text: no font files):
-//! speed (report.svg) and memory (memory.svg), each a group of bars per scenario, one bar per
-//! downloader at one concurrency, on a log scale.
+//! compare's bar charts, drawn in pixels with plotters' SVG backend (text stays SVG text: no
+//! font files): speed (report.svg) and memory (memory.svg). A row per downloader and `-m`,
+//! named in words at its left; a panel per scenario, DELAY first (where concurrency wins, the
+//! lesson) and LOCAL last, with what its floor says; linear scales from 0, so that a bar twice
+//! as long is twice as much; each value written at the end of its bar. What the charts share
+//! with the timeline and the sweep: the colours (one per downloader, others for statuses) and
+//! the scenario order.
 
-use plotters::coord::Shift;
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::RGBColor;
+use plotters::style::text_anchor::{HPos, VPos};
 
+use flags_common::Status;
 use flags_server::Profile;
 
+use super::draw::{self, Area, CAPTION, GRID, INK, MUTED, TEXT, draw_err};
 use crate::bench::downloader::{Downloader, Impl, Script};
 use crate::bench::options::{Settings, first_seen};
 use crate::bench::runs::Row;
 
-/// Text sizes, in pixels at the charts' natural size: read from the back of a room.
-pub const TEXT: u32 = 15;
-pub const CAPTION: u32 = 22;
-
-/// Each downloader's colour: one per downloader, the statuses have others.
-fn palette(downloader: Downloader) -> RGBColor {
+/// Each downloader's colour, one per downloader on every chart. None is green, blue or red,
+/// which mean OK, not found and error (the race's board, the timeline); each has at least
+/// 4.5:1 contrast against white, so that a bar, a line or a label in it reads from the back.
+pub fn colour(downloader: Downloader) -> RGBColor {
     match downloader {
-        Downloader::Rust(Impl::Seq) => RGBColor(0x4c, 0x72, 0xb0), // blue
-        Downloader::Rust(Impl::Threadpool) => RGBColor(0xdd, 0x84, 0x52), // orange
-        Downloader::Rust(Impl::Tokio) => RGBColor(0x2a, 0x8a, 0x4a), // green
-        Downloader::Rust(Impl::Combinators) => RGBColor(0x81, 0x62, 0xb3), // purple
-        Downloader::Python(Script::Sequential) => RGBColor(0x8c, 0x8c, 0x8c), // grey
-        Downloader::Python(Script::Threadpool) => RGBColor(0x93, 0x58, 0x40), // brown
-        Downloader::Python(Script::Asyncio) => RGBColor(0x2a, 0x9d, 0xb5), // teal
+        Downloader::Rust(Impl::Seq) => RGBColor(0x8c, 0x4a, 0x1c), // brown
+        Downloader::Rust(Impl::Threadpool) => RGBColor(0xc2, 0x54, 0x00), // orange
+        Downloader::Rust(Impl::Tokio) => RGBColor(0x6a, 0x3d, 0x9a), // purple
+        Downloader::Rust(Impl::Combinators) => RGBColor(0xb5, 0x26, 0x7b), // magenta
+        Downloader::Python(Script::Sequential) => RGBColor(0x5f, 0x5f, 0x5f), // grey
+        Downloader::Python(Script::Threadpool) => RGBColor(0x7c, 0x6f, 0x00), // olive
+        Downloader::Python(Script::Asyncio) => RGBColor(0x00, 0x76, 0x7e), // teal
     }
 }
 
-/// The downloader's colour, mixed with white by `light` (0: none, 1: white): lighter for its
-/// lower `-m` where a chart shows several.
-pub fn colour(downloader: Downloader, light: f64) -> RGBColor {
-    let RGBColor(r, g, b) = palette(downloader);
-    let lighten = |c: u8| c + ((255 - c) as f64 * light.clamp(0.0, 1.0)) as u8;
-    RGBColor(lighten(r), lighten(g), lighten(b))
+/// Each status's colour, as the race's board shows it: OK green, not found blue, error red.
+pub fn status_colour(status: Status) -> RGBColor {
+    match status {
+        Status::Ok => RGBColor(0x1a, 0x7f, 0x37),
+        Status::NotFound => RGBColor(0x1f, 0x5f, 0xbf),
+        Status::Error => RGBColor(0xc6, 0x28, 0x28),
+    }
 }
 
-/// How light a series is: its downloader's highest `-m` in full colour, each lower one lighter.
-fn lightness(series: &[(Downloader, usize)], (downloader, m): (Downloader, usize)) -> f64 {
-    let levels: Vec<usize> = series
-        .iter()
-        .filter(|(d, _)| *d == downloader)
-        .map(|&(_, level)| level)
-        .collect();
-    let above = levels.iter().filter(|&&level| level > m).count();
-    above as f64 / levels.len().max(1) as f64
+/// The scenarios of `rows` in the lesson's order: DELAY first, where concurrency wins; then
+/// ERROR and CHAOS; LOCAL last, where no delay leaves little for concurrency to win.
+pub fn scenarios(rows: &[Row]) -> Vec<Profile> {
+    let rank = |p: &Profile| match p {
+        Profile::Delay => 0,
+        Profile::Error => 1,
+        Profile::Chaos => 2,
+        Profile::Local => 3,
+    };
+    let mut scenarios = first_seen(rows.iter().map(|r| r.scenario));
+    scenarios.sort_by_key(rank);
+    scenarios
 }
 
-/// What marks a run the time budget cut short, on its bar or point label.
-pub const CUT: &str = "*";
+/// What marks a run the time budget cut short, after its value.
+pub const CUT: &str = "cut";
 
 /// Whether `row`'s run was stopped by the budget (or killed): its figures are what it did
 /// until then, not a finished run.
@@ -57,94 +64,12 @@ pub fn cut(row: &Row) -> bool {
     row.median.budget_hit || row.median.killed
 }
 
-pub fn draw_err(err: impl std::fmt::Display) -> anyhow::Error {
-    anyhow::anyhow!("drawing failed: {err}")
-}
-
-/// Items/s for each downloader in each scenario.
-pub fn speed(rows: &[Row], settings: &Settings) -> anyhow::Result<String> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (1160, 560)).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
-        bars(
-            &root,
-            rows,
-            settings,
-            &Panel {
-                caption: "Speed: items per second (log scale), median of the repeats",
-                y_desc: "items/s",
-                value: |r| r.median.items_per_s,
-                whole: false,
-            },
-        )?;
-        root.present().map_err(draw_err)?;
-    }
-    Ok(svg)
-}
-
-/// Peak RSS (MiB) above, peak threads below, for each downloader in each scenario.
-pub fn memory(rows: &[Row], settings: &Settings) -> anyhow::Result<String> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (1160, 1000)).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
-        let (top, bottom) = root.split_vertically(500);
-        bars(
-            &top,
-            rows,
-            settings,
-            &Panel {
-                caption: "Memory: peak resident set size, MiB (log scale)",
-                y_desc: "peak RSS, MiB",
-                value: |r| r.median.usage.peak_rss_kib.map(|k| k as f64 / 1024.0),
-                whole: false,
-            },
-        )?;
-        bars(
-            &bottom,
-            rows,
-            settings,
-            &Panel {
-                caption: "Threads: peak number of threads of the process (log scale)",
-                y_desc: "threads",
-                value: |r| r.median.threads_peak.map(f64::from),
-                whole: true,
-            },
-        )?;
-        root.present().map_err(draw_err)?;
-    }
-    Ok(svg)
-}
-
-/// What one chart shows: a figure of each row, on a log scale.
-pub struct Panel {
-    pub caption: &'static str,
-    pub y_desc: &'static str,
-    pub value: fn(&Row) -> Option<f64>,
-    /// Counts (threads) are written without decimals.
-    pub whole: bool,
-}
-
-impl Panel {
-    /// The log axis for this figure of `rows`: whole decades, from below the lowest value
-    /// (divided by `below`) to above three times the highest, room for the labels on top.
-    pub fn log_range(&self, rows: &[Row], below: f64) -> (f64, f64) {
-        let values: Vec<f64> = rows
-            .iter()
-            .filter_map(self.value)
-            .filter(|v| *v > 0.0)
-            .collect();
-        if values.is_empty() {
-            return (0.1, 10.0);
-        }
-        let lowest = values.iter().copied().fold(f64::INFINITY, f64::min);
-        let highest = values.iter().copied().fold(0.0, f64::max);
-        (
-            10f64.powf((lowest / below).log10().floor()),
-            10f64.powf((highest * 3.0).log10().ceil()),
-        )
-    }
+/// The footnote that says what "cut" means.
+pub fn cut_note(settings: &Settings) -> String {
+    format!(
+        "Striped, \u{201c}{CUT}\u{201d}: stopped by the time budget (SIGINT at {} s): what it did until then.",
+        settings.budget_s
+    )
 }
 
 /// Figures as a slide says them: 0.36, 1.92, 21.7, 150.
@@ -158,164 +83,346 @@ pub fn figure(v: f64) -> String {
     }
 }
 
-/// Grouped bars on a log scale: a group per scenario, a bar per downloader and `-m` in the
-/// downloader's colour (lighter for its lower `-m`), its value above it; a run the budget cut
-/// short is outlined only, its value marked `*`.
-fn bars<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    rows: &[Row],
-    settings: &Settings,
-    panel: &Panel,
-) -> anyhow::Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    let mut scenarios: Vec<Profile> = rows.iter().map(|r| r.scenario).collect();
-    scenarios.dedup();
-    let series = first_seen(rows.iter().map(|r| (r.downloader, r.concurrency)));
-    // Room above the highest bar for its value, written upwards.
-    let (lo, hi) = panel.log_range(rows, 2.0);
-    let hi = hi * 10.0;
-    let groups = scenarios.len().max(1);
-    let (plot, key_area) = area.split_horizontally(area.dim_in_pixel().0 as i32 - KEY_WIDTH);
-    key(&key_area, &series, rows.iter().any(cut))?;
-    let mut chart = ChartBuilder::on(&plot)
-        .caption(panel.caption, ("sans-serif", CAPTION))
-        .margin(15)
-        .x_label_area_size(40)
-        .y_label_area_size(80)
-        .build_cartesian_2d(0f64..groups as f64, (lo..hi).log_scale())
-        .map_err(draw_err)?;
-    let names: Vec<String> = scenarios
-        .iter()
-        .map(|s| format!("{} {}", s.label(), settings.scope(*s)))
-        .collect();
-    // Labels fall on multiples of 0.5: the group centres get the scenario and what ran.
-    let x_label = |x: &f64| {
-        let i = x.floor();
-        if (x - i - 0.5).abs() < 1e-6 {
-            names.get(i as usize).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        }
-    };
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(2 * groups + 1)
-        .x_label_formatter(&x_label)
-        .y_desc(panel.y_desc)
-        .y_label_formatter(&axis_number)
-        .label_style(("sans-serif", TEXT))
-        .axis_desc_style(("sans-serif", TEXT))
-        .draw()
-        .map_err(draw_err)?;
-    let width = 0.8 / series.len().max(1) as f64;
-    for (k, &(downloader, m)) in series.iter().enumerate() {
-        let color = colour(downloader, lightness(&series, (downloader, m)));
-        let bars: Vec<(f64, f64, bool)> = rows
-            .iter()
-            .filter(|r| r.downloader == downloader && r.concurrency == m)
-            .filter_map(|r| {
-                let g = scenarios.iter().position(|s| *s == r.scenario)? as f64;
-                let value = (panel.value)(r).filter(|v| *v > 0.0)?;
-                Some((g + 0.1 + k as f64 * width, value, cut(r)))
-            })
-            .collect();
-        chart
-            .draw_series(bars.iter().map(|&(x, v, cut)| {
-                let style = if cut {
-                    color.stroke_width(2)
-                } else {
-                    color.filled()
-                };
-                Rectangle::new([(x, lo), (x + width * 0.9, v)], style)
-            }))
-            .map_err(draw_err)?;
-        chart
-            .draw_series(bars.iter().map(|&(x, v, cut)| {
-                // Upwards, so that neighbouring values never overlap.
-                let style = ("sans-serif", TEXT)
-                    .into_font()
-                    .transform(FontTransform::Rotate270)
-                    .into_text_style(area)
-                    .pos(Pos::new(HPos::Left, VPos::Center));
-                let text = label(v, panel.whole) + if cut { CUT } else { "" };
-                Text::new(text, (x + width * 0.45, v * 1.15), style)
-            }))
-            .map_err(draw_err)?;
-    }
-    Ok(())
-}
-
-/// Width of the key beside each bar chart, in pixels.
-const KEY_WIDTH: i32 = 250;
-
-/// The key: a colour chip and a name per series, top down, in a column of its own so that it
-/// never hides a bar; under it, what `*` means when a run was cut.
-fn key<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    series: &[(Downloader, usize)],
-    any_cut: bool,
-) -> anyhow::Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    let mut y = 50;
-    for &(downloader, m) in series {
-        let color = colour(downloader, lightness(series, (downloader, m)));
-        key_entry(area, (0, y), Some(color), &format!("{downloader} -m {m}"))?;
-        y += 22;
-    }
-    if any_cut {
-        key_entry(
-            area,
-            (0, y + 10),
-            None,
-            &format!("{CUT} cut by the time budget"),
-        )?;
-    }
-    Ok(())
-}
-
-/// One entry of a key at `(x, y)` (its middle, vertically): a colour chip, if any, and words.
-pub fn key_entry<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    (x, y): (i32, i32),
-    chip: Option<RGBColor>,
-    words: &str,
-) -> anyhow::Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    let style = ("sans-serif", TEXT)
-        .into_font()
-        .into_text_style(area)
-        .pos(Pos::new(HPos::Left, VPos::Center));
-    let mut at = x;
-    if let Some(color) = chip {
-        area.draw(&Rectangle::new(
-            [(x, y - 7), (x + 14, y + 7)],
-            color.filled(),
-        ))
-        .map_err(draw_err)?;
-        at += 22;
-    }
-    area.draw(&Text::new(words, (at, y), style))
-        .map_err(draw_err)?;
-    Ok(())
-}
-
-/// A number on a log axis: whole from 1 up, as it is below (0.1, 0.01).
-pub fn axis_number(y: &f64) -> String {
-    if *y >= 1.0 {
-        format!("{y:.0}")
-    } else {
-        format!("{y}")
-    }
-}
-
 /// A value written on its bar or point.
 pub fn label(v: f64, whole: bool) -> String {
     if whole { format!("{v:.0}") } else { figure(v) }
+}
+
+/// One measure of each row, as a bar chart draws it.
+pub struct Figure {
+    pub caption: String,
+    pub value: fn(&Row) -> Option<f64>,
+    /// Counts (threads) are written without decimals.
+    pub whole: bool,
+    /// One scale for every panel (memory, threads: alike in every scenario); else each panel
+    /// has its own (speed: LOCAL is ten times DELAY).
+    pub shared: bool,
+}
+
+/// The charts' width: report.html shows them at their natural size, their text at its 16.5
+/// pixels, in a window from 1024 pixels wide (a projector's XGA) on.
+pub const WIDTH: u32 = 960;
+/// A bar's row, and the bar in it.
+const ROW: i32 = 30;
+const BAR: i32 = 20;
+/// Above the rows: the caption, then each panel's two lines of title.
+const CAPTION_H: i32 = 44;
+const HEAD_H: i32 = 50;
+/// Under the rows: the tick labels; then a line per footnote.
+const AXIS_H: i32 = 34;
+const NOTE_H: i32 = 26;
+
+/// Height of one bar chart of `series` rows and `notes` footnotes.
+fn height(series: usize, notes: usize) -> u32 {
+    (CAPTION_H + HEAD_H + ROW * series as i32 + AXIS_H + NOTE_H * notes as i32 + 8).max(0) as u32
+}
+
+/// The rows of a chart: each downloader at each `-m`, in the order of the downloaders, then
+/// of `-m`.
+fn series(rows: &[Row]) -> Vec<(Downloader, usize)> {
+    let downloaders = first_seen(rows.iter().map(|r| r.downloader));
+    let mut series = first_seen(rows.iter().map(|r| (r.downloader, r.concurrency)));
+    series.sort_by_key(|(d, m)| (downloaders.iter().position(|x| x == d), *m));
+    series
+}
+
+/// Footnotes as lines that fit the chart's width.
+fn lines(notes: &[String]) -> Vec<String> {
+    notes
+        .iter()
+        .flat_map(|note| draw::wrap(note, TEXT, WIDTH as i32 - 24))
+        .collect()
+}
+
+/// Items/s for each downloader in each scenario.
+pub fn speed(rows: &[Row], settings: &Settings) -> anyhow::Result<String> {
+    let mut notes = Vec::new();
+    if rows.iter().any(cut) {
+        notes.push(cut_note(settings));
+    }
+    if let Some(note) = local_note(rows) {
+        notes.push(note);
+    }
+    let notes = lines(&notes);
+    let figure = Figure {
+        caption: format!(
+            "Speed: items per second, {} (median of {}); each panel its own scale",
+            codes(settings),
+            repeats(settings)
+        ),
+        value: |r| r.median.items_per_s,
+        whole: false,
+        shared: false,
+    };
+    let h = height(series(rows).len(), notes.len());
+    let mut svg = String::new();
+    {
+        let root = plotters::prelude::SVGBackend::with_string(&mut svg, (WIDTH, h));
+        let root = plotters::prelude::IntoDrawingArea::into_drawing_area(root);
+        root.fill(&plotters::style::WHITE).map_err(draw_err)?;
+        bars(&root, rows, settings, &figure, &notes)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(svg)
+}
+
+/// Peak RSS (MiB) above, peak threads below, for each downloader in each scenario.
+pub fn memory(rows: &[Row], settings: &Settings) -> anyhow::Result<String> {
+    let notes: Vec<String> = rows
+        .iter()
+        .any(cut)
+        .then(|| cut_note(settings))
+        .into_iter()
+        .collect();
+    let notes = lines(&notes);
+    let figures = [
+        Figure {
+            caption: format!(
+                "Memory: peak resident set size, MiB, {} (median of {})",
+                codes(settings),
+                repeats(settings)
+            ),
+            value: |r| r.median.usage.peak_rss_kib.map(|k| k as f64 / 1024.0),
+            whole: false,
+            shared: true,
+        },
+        Figure {
+            caption: "Threads: most threads of the process at once".into(),
+            value: |r| r.median.threads_peak.map(f64::from),
+            whole: true,
+            shared: true,
+        },
+    ];
+    let n = series(rows).len();
+    let (top_h, bottom_h) = (height(n, 0), height(n, notes.len()));
+    let mut svg = String::new();
+    {
+        let root = plotters::prelude::SVGBackend::with_string(&mut svg, (WIDTH, top_h + bottom_h));
+        let root = plotters::prelude::IntoDrawingArea::into_drawing_area(root);
+        root.fill(&plotters::style::WHITE).map_err(draw_err)?;
+        let (top, bottom) = root.split_vertically(top_h);
+        bars(&top, rows, settings, &figures[0], &[])?;
+        bars(&bottom, rows, settings, &figures[1], &notes)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(svg)
+}
+
+/// `-e -l 100`: the codes asked for, as a downloader's options say it.
+fn codes(settings: &Settings) -> String {
+    match settings.limit {
+        Some(n) => format!("-e -l {n}"),
+        None => "-e".into(),
+    }
+}
+
+fn repeats(settings: &Settings) -> String {
+    match settings.repeat {
+        1 => "1 run".into(),
+        n => format!("{n} runs"),
+    }
+}
+
+/// What a scenario's delays are: `delays 0.05..0.5 s`, `no delay`.
+pub fn delays(scenario: Profile, settings: &Settings) -> String {
+    if scenario == Profile::Local {
+        return "no delay".into();
+    }
+    match settings.delay {
+        Some(d) => format!("delays {d} s"),
+        None => {
+            let (lo, hi) = scenario.default_delay();
+            let (lo, hi) = (lo.as_secs_f64(), hi.as_secs_f64());
+            if lo == hi {
+                format!("delays {lo} s")
+            } else {
+                format!("delays {lo}..{hi} s")
+            }
+        }
+    }
+}
+
+/// Under the speed chart, when LOCAL ran: why its bars say little of concurrency, and how
+/// close each run came to this machine's floor.
+fn local_note(rows: &[Row]) -> Option<String> {
+    if !rows.iter().any(|r| r.scenario == Profile::Local) {
+        return None;
+    }
+    let times: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| r.floor.as_ref()?.times)
+        .collect();
+    let lo = times.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = times.iter().copied().fold(0.0, f64::max);
+    let floor = if times.is_empty() {
+        String::new()
+    } else {
+        format!("; ours took {lo:.1}× to {hi:.1}× this machine's floor (report.md)")
+    };
+    Some(format!(
+        "LOCAL has no delay: start-up, CPU and disk are all there is to wait for{floor}."
+    ))
+}
+
+/// One bar chart in `area`: the caption, a panel per scenario (a title, a bar per row, the
+/// scale under it), then the footnotes.
+fn bars(
+    area: &Area<'_>,
+    rows: &[Row],
+    settings: &Settings,
+    figure: &Figure,
+    notes: &[String],
+) -> anyhow::Result<()> {
+    let series = series(rows);
+    let scenarios = scenarios(rows);
+    let (width, _) = area.dim_in_pixel();
+    let width = width as i32;
+    draw::write(
+        area,
+        &figure.caption,
+        (12, 10),
+        (CAPTION, false),
+        (HPos::Left, VPos::Top),
+        INK,
+    )?;
+    let name = |&(d, m): &(Downloader, usize)| format!("{d} -m {m}");
+    let names_w = series
+        .iter()
+        .map(|s| draw::width_of(&name(s), TEXT))
+        .max()
+        .unwrap_or(0)
+        .max(120);
+    let top = CAPTION_H + HEAD_H;
+    for (k, s) in series.iter().enumerate() {
+        let y = top + k as i32 * ROW + ROW / 2;
+        draw::write(
+            area,
+            &name(s),
+            (12 + names_w, y),
+            (TEXT, false),
+            (HPos::Right, VPos::Center),
+            INK,
+        )?;
+    }
+    let value_of = |s: &(Downloader, usize), scenario: Profile| {
+        rows.iter()
+            .find(|r| r.scenario == scenario && (r.downloader, r.concurrency) == *s)
+            .and_then(|r| {
+                Some((
+                    (figure.value)(r).filter(|v| v.is_finite() && *v >= 0.0)?,
+                    cut(r),
+                ))
+            })
+    };
+    let text_of = |(v, c): (f64, bool)| {
+        let text = label(v, figure.whole);
+        if c { format!("{text} {CUT}") } else { text }
+    };
+    let everywhere: Vec<(f64, bool)> = scenarios
+        .iter()
+        .flat_map(|&p| series.iter().filter_map(move |s| value_of(s, p)))
+        .collect();
+    let left = 12 + names_w + 16;
+    let gap = 30;
+    let n = scenarios.len().max(1) as i32;
+    let panel_w = ((width - left - 12 - gap * (n - 1)) / n).max(80);
+    let bottom = top + ROW * series.len() as i32;
+    for (p, &scenario) in scenarios.iter().enumerate() {
+        let x0 = left + p as i32 * (panel_w + gap);
+        let here: Vec<(f64, bool)> = series
+            .iter()
+            .filter_map(|s| value_of(s, scenario))
+            .collect();
+        let scaled = if figure.shared { &everywhere } else { &here };
+        let max = scaled.iter().map(|&(v, _)| v).fold(0.0, f64::max);
+        // Room at the right for the longest value written after its bar.
+        let room = (if figure.shared { &everywhere } else { &here })
+            .iter()
+            .map(|&v| draw::width_of(&text_of(v), TEXT) + 10)
+            .max()
+            .unwrap_or(0);
+        let bar_w = (panel_w - room).max(40);
+        let ticks = draw::ticks(max);
+        let full = ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
+        let x_of = |v: f64| x0 + (v / full * f64::from(bar_w)).round() as i32;
+        // The title: the scenario, its delays.
+        draw::write(
+            area,
+            scenario.label(),
+            (x0, CAPTION_H),
+            (TEXT, true),
+            (HPos::Left, VPos::Top),
+            INK,
+        )?;
+        draw::write(
+            area,
+            &delays(scenario, settings),
+            (x0, CAPTION_H + 22),
+            (TEXT, false),
+            (HPos::Left, VPos::Top),
+            INK,
+        )?;
+        // The scale: grid lines, and as many of their numbers as fit side by side.
+        let widest = ticks
+            .iter()
+            .map(|&t| draw::width_of(&draw::tick_label(t), TEXT))
+            .max()
+            .unwrap_or(0);
+        let pitch = f64::from(bar_w) / (ticks.len().max(2) - 1) as f64;
+        let every = ((f64::from(widest + 12) / pitch).ceil() as usize).max(1);
+        for (i, &t) in ticks.iter().enumerate() {
+            let x = x_of(t);
+            draw::line(area, vec![(x, top - 4), (x, bottom)], GRID, 1)?;
+            if i % every == 0 {
+                draw::write(
+                    area,
+                    &draw::tick_label(t),
+                    (x, bottom + 6),
+                    (TEXT, false),
+                    (HPos::Center, VPos::Top),
+                    INK,
+                )?;
+            }
+        }
+        draw::line(area, vec![(x0, top - 4), (x0, bottom)], INK, 1)?;
+        for (k, s) in series.iter().enumerate() {
+            let mid = top + k as i32 * ROW + ROW / 2;
+            let Some((v, c)) = value_of(s, scenario) else {
+                draw::write(
+                    area,
+                    "not run",
+                    (x0 + 6, mid),
+                    (TEXT, false),
+                    (HPos::Left, VPos::Center),
+                    MUTED,
+                )?;
+                continue;
+            };
+            let end = x_of(v).max(x0 + 2);
+            let (from, to) = ((x0 + 1, mid - BAR / 2), (end, mid + BAR / 2));
+            draw::fill(area, from, to, colour(s.0))?;
+            if c {
+                draw::stripes(area, from, to)?;
+            }
+            draw::write(
+                area,
+                &text_of((v, c)),
+                (end + 6, mid),
+                (TEXT, false),
+                (HPos::Left, VPos::Center),
+                INK,
+            )?;
+        }
+    }
+    for (i, note) in notes.iter().enumerate() {
+        draw::write(
+            area,
+            note,
+            (12, bottom + AXIS_H + 4 + i as i32 * NOTE_H),
+            (TEXT, false),
+            (HPos::Left, VPos::Top),
+            INK,
+        )?;
+    }
+    Ok(())
 }

@@ -12,7 +12,7 @@ pub fn write(out: &Path) -> anyhow::Result<()> {
     let json = |name: &str| read(name).and_then(|t| serde_json::from_str::<Report>(&t).ok());
     let mut page = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Flags downloaders compared</title>\n\
-         <style>body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse}\
+         <style>body{font-family:sans-serif;margin:1em;max-width:1200px}table{border-collapse:collapse}\
          td,th{border:1px solid #ccc;padding:2px 8px;white-space:nowrap}td.n{text-align:right}svg{max-width:100%;height:auto}\
          li{margin:.2em 0}.notes{font-size:90%;color:#333}</style>\n\
          </head>\n<body>\n<h1>Flags downloaders compared</h1>\n",

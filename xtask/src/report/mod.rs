@@ -3,10 +3,13 @@
 //! report.html put together from whatever is in the output directory.
 //!
 //! - `table`: the columns, and the table for the terminal, markdown and HTML.
-//! - `charts`: the bar charts (speed, memory) and what other charts share (`Panel`, colours).
+//! - `charts`: the bar charts (speed, memory) and what other charts share (colours, the order
+//!   of the scenarios, what marks a run the budget cut).
+//! - `draw`: drawing in pixels: text a back row reads, bars, stripes, axis steps, labels apart.
 //! - `html`: report.html.
 
 pub mod charts;
+pub mod draw;
 pub mod html;
 pub mod table;
 

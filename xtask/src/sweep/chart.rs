@@ -1,57 +1,81 @@
-//! sweep.svg: elapsed time, peak RSS and peak threads against `-m` (log scales), one line per
-//! downloader; the sequential baseline is a single point at `-m 1`.
+//! sweep.svg: what `-m` buys and what it costs, one panel each, a line per downloader against
+//! `-m` (log scale: 1, 10, 100, 1000 evenly apart): items per second, then peak RSS and peak
+//! threads, on linear scales from 0, so that a thread's cost against a task's shows as the
+//! ratio it is. The sequential baseline is a single square at `-m 1`; a run the budget cut
+//! short is a hollow mark. The values at the highest `-m` are written where the lines end.
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 
 use flags_server::Profile;
 
 use crate::bench::downloader::{Downloader, Model};
 use crate::bench::options::{Settings, first_seen};
 use crate::bench::runs::Row;
-use crate::report::charts::{
-    CAPTION, CUT, Panel, TEXT, axis_number, colour, cut, draw_err, key_entry, label,
-};
+use crate::report::charts::{CUT, WIDTH, colour, cut, delays, label};
+use crate::report::draw::{self, Area, CAPTION, GRID, INK, TEXT, draw_err};
+
+/// One panel: a figure of each row against `-m`.
+struct Panel {
+    caption: &'static str,
+    value: fn(&Row) -> Option<f64>,
+    /// Counts (threads) are written without decimals.
+    whole: bool,
+}
 
 const PANELS: [Panel; 3] = [
     Panel {
-        caption: "Elapsed time, s",
-        y_desc: "elapsed s",
-        value: |r| r.median.elapsed_s,
+        caption: "What -m buys: items per second",
+        value: |r| r.median.items_per_s,
         whole: false,
     },
     Panel {
-        caption: "Peak resident memory, MiB",
-        y_desc: "peak RSS, MiB",
+        caption: "What it costs: peak resident memory, MiB",
         value: |r| r.median.usage.peak_rss_kib.map(|k| k as f64 / 1024.0),
         whole: false,
     },
     Panel {
-        caption: "Peak threads",
-        y_desc: "threads",
+        caption: "And threads: most at once",
         value: |r| r.median.threads_peak.map(f64::from),
         whole: true,
     },
 ];
 
+const PANEL_H: u32 = 340;
+/// The title above the panels, then a line per line of the key.
+const TITLE_H: u32 = 46;
+const KEY_LINE: i32 = 26;
+
 pub fn draw(rows: &[Row], settings: &Settings) -> anyhow::Result<String> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (960, 1080)).into_drawing_area();
+        let top_h = TITLE_H + KEY_LINE as u32 * key_lines(rows) + 12;
+        let height = top_h + PANEL_H * PANELS.len() as u32;
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
+        let limit = settings.limit.map_or(String::new(), |n| format!(" -l {n}"));
+        let runs = match settings.repeat {
+            1 => "1 run".to_string(),
+            n => format!("median of {n} runs"),
+        };
         let title = format!(
-            "DELAY {}: cost against -m (log scales), median of {} repeat(s)",
-            settings.scope(Profile::Delay),
-            settings.repeat
+            "DELAY -e{limit}, {}: against -m, {runs}",
+            delays(Profile::Delay, settings)
         );
-        let root = root
-            .margin(10, 0, 0, 0)
-            .titled(&title, ("sans-serif", CAPTION))
-            .map_err(draw_err)?;
-        let (top, panels) = root.split_vertically(34);
-        key(&top, rows)?;
-        for (panel, area) in PANELS.iter().zip(panels.split_evenly((3, 1)).iter()) {
+        draw::write(
+            &root,
+            &title,
+            (12, 10),
+            (CAPTION, false),
+            (HPos::Left, VPos::Top),
+            INK,
+        )?;
+        key(&root, rows)?;
+        let (_, panels) = root.split_vertically(top_h);
+        for (panel, area) in PANELS
+            .iter()
+            .zip(panels.split_evenly((PANELS.len(), 1)).iter())
+        {
             lines(area, rows, panel)?;
         }
         root.present().map_err(draw_err)?;
@@ -59,128 +83,181 @@ pub fn draw(rows: &[Row], settings: &Settings) -> anyhow::Result<String> {
     Ok(svg)
 }
 
-fn lines<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    rows: &[Row],
-    panel: &Panel,
-) -> anyhow::Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    let names = first_seen(rows.iter().map(|r| r.downloader));
-    let (lo, hi) = panel.log_range(rows, 1.5);
-    let m_max = rows.iter().map(|r| r.concurrency).max().unwrap_or(1) as f64 * 2.0;
-    let mut chart = ChartBuilder::on(area)
-        .caption(panel.caption, ("sans-serif", CAPTION - 2))
-        .margin(10)
-        .x_label_area_size(45)
-        .y_label_area_size(80)
-        .build_cartesian_2d((0.7f64..m_max).log_scale(), (lo..hi).log_scale())
-        .map_err(draw_err)?;
-    chart
-        .configure_mesh()
-        .x_desc("-m (requests allowed in flight)")
-        .y_desc(panel.y_desc)
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&axis_number)
-        .label_style(("sans-serif", TEXT))
-        .axis_desc_style(("sans-serif", TEXT))
-        .draw()
-        .map_err(draw_err)?;
-    let mut labels = Vec::new();
+/// The plot inside a panel, in pixels: left, top, right, bottom.
+const PLOT: (i32, i32, i32, i32) = (96, 44, 150, 66);
+
+fn lines(area: &Area<'_>, rows: &[Row], panel: &Panel) -> anyhow::Result<()> {
+    let (w, h) = area.dim_in_pixel();
+    let (left, top) = (PLOT.0, PLOT.1);
+    let (right, bottom) = (w as i32 - PLOT.2, h as i32 - PLOT.3);
+    draw::write(
+        area,
+        panel.caption,
+        (12, 8),
+        (TEXT, true),
+        (HPos::Left, VPos::Top),
+        INK,
+    )?;
+    let levels: Vec<usize> = {
+        let mut levels = first_seen(rows.iter().map(|r| r.concurrency.max(1)));
+        levels.sort();
+        levels
+    };
+    let (lo, hi) = match (levels.first(), levels.last()) {
+        (Some(&lo), Some(&hi)) => (lo as f64 / 1.5, hi as f64 * 1.5),
+        _ => (0.5, 2.0),
+    };
+    let x_of = |m: usize| {
+        let t = ((m.max(1) as f64).ln() - lo.ln()) / (hi.ln() - lo.ln());
+        left + (t * f64::from(right - left)).round() as i32
+    };
+    let max = rows
+        .iter()
+        .filter_map(panel.value)
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let ticks = draw::ticks(max);
+    let full = ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
+    let y_of = |v: f64| bottom - (v / full * f64::from(bottom - top)).round() as i32;
+    for &t in &ticks {
+        let y = y_of(t);
+        draw::line(area, vec![(left, y), (right, y)], GRID, 1)?;
+        draw::write(
+            area,
+            &draw::tick_label(t),
+            (left - 8, y),
+            (TEXT, false),
+            (HPos::Right, VPos::Center),
+            INK,
+        )?;
+    }
+    for &m in &levels {
+        let x = x_of(m);
+        draw::line(area, vec![(x, top), (x, bottom)], GRID, 1)?;
+        draw::write(
+            area,
+            &m.to_string(),
+            (x, bottom + 6),
+            (TEXT, false),
+            (HPos::Center, VPos::Top),
+            INK,
+        )?;
+    }
+    draw::line(
+        area,
+        vec![(left, top), (left, bottom), (right, bottom)],
+        INK,
+        1,
+    )?;
+    draw::write(
+        area,
+        "-m, requests allowed in flight (log scale)",
+        ((left + right) / 2, bottom + 32),
+        (TEXT, false),
+        (HPos::Center, VPos::Top),
+        INK,
+    )?;
     // The sequential baseline last, as a square, so that the lines at -m 1 do not hide it.
-    let baseline_last = |d: &Downloader| d.model() == Model::Sequential;
-    let mut names = names;
-    names.sort_by_key(baseline_last);
+    let baseline = |d: &Downloader| d.model() == Model::Sequential;
+    let mut names = first_seen(rows.iter().map(|r| r.downloader));
+    names.sort_by_key(baseline);
+    // Every value's label: where its point is, its text, its colour.
+    let mut labels: Vec<(i32, i32, String, RGBColor)> = Vec::new();
     for name in names {
-        let color = colour(name, 0.0);
-        let mut points: Vec<(f64, f64, bool)> = rows
+        let colour = colour(name);
+        let mut points: Vec<(usize, f64, bool)> = rows
             .iter()
             .filter(|r| r.downloader == name)
             .filter_map(|r| {
-                let value = (panel.value)(r).filter(|v| *v > 0.0)?;
-                Some((r.concurrency as f64, value, cut(r)))
+                let value = (panel.value)(r).filter(|v| v.is_finite() && *v >= 0.0)?;
+                Some((r.concurrency, value, cut(r)))
             })
             .collect();
-        points.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let line: Vec<(f64, f64)> = points.iter().map(|&(x, y, _)| (x, y)).collect();
-        chart
-            .draw_series(LineSeries::new(line, color.stroke_width(3)))
-            .map_err(draw_err)?;
-        // A run the budget cut short is a hollow mark.
-        let style = |cut: bool| {
-            if cut {
-                color.stroke_width(2)
-            } else {
-                color.filled()
-            }
-        };
-        if baseline_last(&name) {
-            chart
-                .draw_series(points.iter().map(|&(x, y, c)| {
-                    Rectangle::new([(x / 1.12, y / 1.25), (x * 1.12, y * 1.25)], style(c))
-                }))
-                .map_err(draw_err)?;
-        } else {
-            chart
-                .draw_series(
-                    points
-                        .iter()
-                        .map(|&(x, y, c)| Circle::new((x, y), 5, style(c))),
-                )
-                .map_err(draw_err)?;
+        points.sort_by_key(|p| p.0);
+        let at: Vec<(i32, i32)> = points.iter().map(|&(m, v, _)| (x_of(m), y_of(v))).collect();
+        if at.len() > 1 {
+            draw::line(area, at.clone(), colour, 3)?;
         }
-        for &(x, y, c) in &points {
-            let text = label(y, panel.whole) + if c { CUT } else { "" };
-            labels.push((x, y, text, color));
+        for (&(x, y), &(_, v, c)) in at.iter().zip(&points) {
+            // A run the budget cut short is a hollow mark.
+            let style = if c {
+                colour.stroke_width(3)
+            } else {
+                colour.filled()
+            };
+            if baseline(&name) {
+                area.draw(&Rectangle::new([(x - 7, y - 7), (x + 7, y + 7)], style))
+                    .map_err(draw_err)?;
+            } else {
+                area.draw(&Circle::new((x, y), 6, style))
+                    .map_err(draw_err)?;
+            }
+            let text = label(v, panel.whole);
+            let text = if c { format!("{text} {CUT}") } else { text };
+            labels.push((x, y, text, colour));
         }
     }
-    // Values beside their points, those at the same -m nudged apart so none overlaps.
-    let decades = (hi / lo).log10().max(1.0);
-    let plot_height = f64::from(area.dim_in_pixel().1).max(100.0) - 110.0;
-    let gap = 18.0 * decades / plot_height.max(50.0);
-    labels.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    let mut last: Option<(f64, f64)> = None;
-    for (x, y, text, color) in labels {
-        let mut at = y.log10();
-        if let Some((lx, ly)) = last
-            && lx == x
-        {
-            at = at.max(ly + gap);
-        }
-        last = Some((x, at));
-        let style = ("sans-serif", TEXT)
-            .into_font()
-            .color(&color)
-            .pos(Pos::new(HPos::Left, VPos::Center));
-        chart
-            .draw_series(std::iter::once(Text::new(
-                text,
-                (x * 1.2, 10f64.powf(at)),
-                style,
-            )))
-            .map_err(draw_err)?;
+    // The values at the highest -m, where the lines end: beside their points, spread apart so
+    // that none overlaps another. The others are read on the scale.
+    let last = levels.last().map_or(right, |&m| x_of(m));
+    let here: Vec<&(i32, i32, String, RGBColor)> = labels.iter().filter(|l| l.0 == last).collect();
+    let wanted: Vec<f64> = here.iter().map(|l| f64::from(l.1)).collect();
+    let at = draw::spread(&wanted, TEXT + 4.0, (f64::from(top), f64::from(bottom)));
+    for (label, y) in here.into_iter().zip(at) {
+        draw::write(
+            area,
+            &label.2,
+            (last + 12, y.round() as i32),
+            (TEXT, false),
+            (HPos::Left, VPos::Center),
+            label.3,
+        )?;
     }
     Ok(())
 }
 
-/// One key for the three panels, in a line of its own under the title: a colour per
-/// downloader, and what `*` and a hollow mark mean.
-fn key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rows: &[Row]) -> anyhow::Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    let mut x = 90;
+/// One key for the three panels, under the title: a colour per downloader, then on a line of
+/// its own what a hollow mark and "cut" mean; each entry's place (x, line) and words.
+fn key_layout(rows: &[Row]) -> Vec<(i32, i32, Option<RGBColor>, String)> {
+    let mut entries = Vec::new();
+    let (mut x, mut line) = (12, 0);
     for name in first_seen(rows.iter().map(|r| r.downloader)) {
-        key_entry(area, (x, 17), Some(colour(name, 0.0)), name.name())?;
-        x += 30 + 9 * name.name().len() as i32;
+        let w = 22 + draw::width_of(name.name(), TEXT);
+        if x > 12 && x + w > WIDTH as i32 - 12 {
+            (x, line) = (12, line + 1);
+        }
+        entries.push((x, line, Some(colour(name)), name.name().to_string()));
+        x += w + 20;
     }
     if rows.iter().any(cut) {
-        key_entry(
+        let words = format!("hollow mark, \u{201c}{CUT}\u{201d}: stopped by the time budget");
+        entries.push((12, line + 1, None, words));
+    }
+    entries
+}
+
+/// Lines the key takes.
+fn key_lines(rows: &[Row]) -> u32 {
+    key_layout(rows).last().map_or(0, |e| e.1 as u32 + 1)
+}
+
+fn key(area: &Area<'_>, rows: &[Row]) -> anyhow::Result<()> {
+    for (x, line, chip, words) in key_layout(rows) {
+        let y = 58 + line * KEY_LINE;
+        let at = match chip {
+            Some(c) => {
+                draw::fill(area, (x, y - 8), (x + 16, y + 8), c)?;
+                x + 22
+            }
+            None => x,
+        };
+        draw::write(
             area,
-            (x, 17),
-            None,
-            &format!("hollow, {CUT}: cut by the time budget"),
+            &words,
+            (at, y),
+            (TEXT, false),
+            (HPos::Left, VPos::Center),
+            INK,
         )?;
     }
     Ok(())

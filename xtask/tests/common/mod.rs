@@ -30,6 +30,15 @@ pub fn xtask_ok(args: &[&str], out: &Path) -> String {
     stdout
 }
 
+/// `cargo xtask ARGS --out OUT`, which must succeed: its stdout and its stderr.
+pub fn xtask_ok_both(args: &[&str], out: &Path) -> (String, String) {
+    let output = xtask(args, out);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    (stdout, stderr)
+}
+
 /// A JSON file xtask wrote into `out`.
 pub fn json(out: &Path, name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(out.join(name)).unwrap()).unwrap()
@@ -46,4 +55,56 @@ pub fn assert_adds_up(m: &Value, codes: u64, row: &Value) {
         "{row}"
     );
     assert!(n("peak_rss_kib") > 0, "{row}");
+}
+
+/// An SVG chart read from the back of a room: no text under 16 px as the SVG says it, and no
+/// fill under 3:1 contrast against white (WCAG's rule for graphics); the white background that
+/// covers the whole chart aside.
+pub fn assert_readable_svg(name: &str, svg: &str) {
+    let attr = |tag: &str, key: &str| -> Option<String> {
+        let at = tag.find(&format!(" {key}=\""))? + key.len() + 3;
+        Some(tag[at..].split('"').next()?.to_string())
+    };
+    let head = svg.lines().next().unwrap_or_default();
+    let size = (attr(head, "width"), attr(head, "height"));
+    let mut fonts = 0;
+    for tag in svg.split('<').filter(|t| !t.starts_with('/')) {
+        if let Some(px) = attr(tag, "font-size") {
+            let px: f64 = px.parse().unwrap();
+            assert!(px >= 16.0, "{name}: font-size {px} in <{tag}");
+            fonts += 1;
+        }
+        let Some(fill) = attr(tag, "fill") else {
+            continue;
+        };
+        let background = tag.starts_with("rect ")
+            && attr(tag, "x").as_deref() == Some("0")
+            && attr(tag, "y").as_deref() == Some("0")
+            && (attr(tag, "width"), attr(tag, "height")) == size;
+        if fill == "none" || background {
+            continue;
+        }
+        let ratio = contrast_with_white(&fill);
+        assert!(
+            ratio >= 3.0,
+            "{name}: fill {fill} is {ratio:.2}:1 in <{tag}"
+        );
+    }
+    assert!(fonts > 0, "{name}: no text");
+}
+
+/// WCAG's contrast ratio of `#RRGGBB` against white.
+pub fn contrast_with_white(hex: &str) -> f64 {
+    let hex = hex.trim_start_matches('#');
+    assert_eq!(hex.len(), 6, "a colour: {hex}");
+    let channel = |i: usize| {
+        let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
+    1.05 / (luminance + 0.05)
 }
