@@ -135,10 +135,16 @@ pub(crate) fn process_args(
     let server = parse_server(&args.server).map_err(&mut usage_error)?;
     // Checked before --dest is made, and opened without emptying it: the run empties it when
     // it starts, once the server answers.
-    let trace = match args.trace.as_deref().map(TraceFile::open).transpose() {
-        Ok(trace) => trace,
-        Err(err) => {
-            warn(&format!("error: cannot write --trace file: {err}"));
+    let trace = match args
+        .trace
+        .as_deref()
+        .map(|path| (path, TraceFile::open(path)))
+    {
+        None => None,
+        Some((_, Ok(trace))) => Some(trace),
+        Some((path, Err(err))) => {
+            let path = path.display();
+            warn(&format!("error: cannot write --trace file {path}: {err}"));
             return Err(ExitCode::from(2));
         }
     };

@@ -11,7 +11,8 @@
 //!   path on the same server;
 //! - TLS (reqwest): the system's certificates, read at the first https request (`tls.rs`);
 //! - lookups (ureq): each host looked up once per run (`resolve.rs`);
-//! - the runtime (tokio): one thread runs the event loop, one more saves the files.
+//! - the runtime (tokio): one thread runs the event loop, one more saves the files, started
+//!   before the first download (a runtime that cannot start is an `error:` line, not a panic).
 
 #[cfg(feature = "reqwest")]
 use crate::job::Job as AsyncJob;
@@ -22,6 +23,7 @@ use crate::job::Job as BlockingJob;
 /// buffer at. ureq's agent gets it too, for reading and for writing (its own default is 128 KiB
 /// each way): so that a thread pool and an event loop compare as threads and tasks, not as
 /// buffer sizes (at `-m 1000`, 256 MiB of buffers against 8 MiB).
+#[cfg(feature = "ureq")]
 pub const CONNECTION_BUFFER: usize = 8 * 1024;
 
 /// The client every async downloader uses: `Client::builder().timeout(..).build()`, with the
@@ -52,13 +54,47 @@ pub fn http_client(job: &AsyncJob) -> reqwest::Client {
 /// The runtime every async downloader runs on: the book's event loop, one thread. Saving a file
 /// blocks, so it goes to tokio's blocking threads; one is enough, since the files all go to one
 /// directory, which adds one name at a time (tokio's default, 512, would only wait their turn).
+/// A runtime that cannot start stops the run in one `error:` line (`Job::abort`).
 #[cfg(feature = "reqwest")]
 pub fn event_loop(job: &AsyncJob) -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .max_blocking_threads(1)
-        .enable_all()
-        .build()
-        .unwrap_or_else(|err| job.abort(&format!("cannot start the runtime: {err}")))
+    start_event_loop().unwrap_or_else(|err| job.abort(&format!("cannot start the runtime: {err}")))
+}
+
+/// tokio panics, rather than return an error, where a scarce system can stop it: its signal
+/// driver when it gets no socket pair (`ulimit -n`; `open_files` keeps room for it), and
+/// `spawn_blocking` when no thread can be made and none is running (`ulimit -u`). Both are met
+/// here, once, where the panic is turned into the error it is: the saving thread is started now
+/// and kept for the whole run, so that no save later needs a new one.
+#[cfg(feature = "reqwest")]
+fn start_event_loop() -> Result<tokio::runtime::Runtime, String> {
+    let runtime = without_panic(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .max_blocking_threads(1)
+            .thread_keep_alive(std::time::Duration::MAX)
+            .enable_all()
+            .build()
+    })?
+    .map_err(|err| err.to_string())?;
+    without_panic(|| drop(runtime.spawn_blocking(|| ())))
+        .map_err(|err| format!("no thread to save files: {err}"))?;
+    Ok(runtime)
+}
+
+/// Run `f`, a panic in it turned into an error with its message, printed nowhere: the panic
+/// hook is set aside meanwhile, for the whole process (at start-up, before any download).
+#[cfg(feature = "reqwest")]
+fn without_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(hook);
+    result.map_err(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied());
+        message.unwrap_or("a panic").to_string()
+    })
 }
 
 /// The agent every blocking downloader shares (it is `Sync`): ureq's `Agent`, with the project's

@@ -1,24 +1,31 @@
-//! Stopping a run early: Ctrl-C, or a stdout nobody reads any more (`flags-seq -e -v | head -3`).
-//! Either way no new request starts, those in flight end, and a retry pause is cut short.
+//! Stopping a run early: Ctrl-C, SIGTERM or SIGHUP, or a stdout nobody reads any more
+//! (`flags-seq -e -v | head -3`). Either way no new request starts, those in flight end, and a
+//! retry pause is cut short.
 
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+use crate::platform::{self, Stop};
+
+/// The exit status of the first signal that asked the run to stop (`Stop::status`), 0 before.
+static STOPPED: AtomicU8 = AtomicU8::new(0);
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 
-/// True once the user pressed Ctrl-C, or stdout was closed: downloaders check it before
-/// starting each request.
+/// True once the run was asked to stop (Ctrl-C, SIGTERM, SIGHUP), or stdout was closed:
+/// downloaders check it before starting each request.
 pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst) || STDOUT_CLOSED.load(Ordering::SeqCst)
+    STOPPED.load(Ordering::SeqCst) != 0 || STDOUT_CLOSED.load(Ordering::SeqCst)
 }
 
-/// True once Ctrl-C was pressed.
-pub(crate) fn ctrl_c_pressed() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
+/// The exit status a signal asked for: 130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP.
+pub(crate) fn stop_status() -> Option<u8> {
+    match STOPPED.load(Ordering::SeqCst) {
+        0 => None,
+        status => Some(status),
+    }
 }
 
 /// True once a write to stdout failed: the reader went away.
@@ -33,19 +40,36 @@ pub(crate) fn close_stdout() {
     }
 }
 
-/// First Ctrl-C: stop starting requests, cut retry pauses short, let those in flight end,
-/// report; `say` tells the user so (through the live view, so the bar or the board stays whole
-/// around it). Second: `restore_terminal`, and quit now. A flag is saved by renaming a whole
-/// temporary file, so quitting at any moment leaves no half flag.
-pub(crate) fn handle_ctrl_c(say: fn(&str), restore_terminal: fn()) {
-    let _ = ctrlc::set_handler(move || {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+/// Take Ctrl-C, SIGTERM and SIGHUP from now on. The first: stop starting requests, cut retry
+/// pauses short, let those in flight end, report; `say` tells the user so (through the live
+/// view, so the bar or the board stays whole around it). A second: `restore_terminal`, and quit
+/// now. A flag is saved by renaming a whole temporary file, so quitting at any moment leaves no
+/// half flag. The run then ends with the first signal's status (`Stop::status`).
+///
+/// An error when they cannot be taken (no thread left for it): each then ends the process at
+/// once, as it does for any program that does not take it.
+pub(crate) fn handle_stop_signals(say: fn(&str), restore_terminal: fn()) -> std::io::Result<()> {
+    platform::catch_stop_signals(move |stop| {
+        let first = STOPPED
+            .compare_exchange(0, stop.status(), Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok();
+        if !first {
             restore_terminal();
-            std::process::exit(130);
+            std::process::exit(i32::from(stop.status()));
         }
-        say("Interrupted: finishing the requests in flight (Ctrl-C again to quit now).");
+        say(match stop {
+            Stop::Interrupt => {
+                "Interrupted: finishing the requests in flight (Ctrl-C again to quit now)."
+            }
+            Stop::Terminate => {
+                "Terminated (SIGTERM): finishing the requests in flight (once more to quit now)."
+            }
+            Stop::HangUp => {
+                "Hung up (SIGHUP): finishing the requests in flight (once more to quit now)."
+            }
+        });
         wake_sleepers();
-    });
+    })
 }
 
 /// Threads in `pause` wait on this; async pauses leave their wakers here.

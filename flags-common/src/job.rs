@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::args::Settings;
 use crate::error::FetchError;
 use crate::interrupt::{self, interrupted};
-use crate::output::{say, warn};
+use crate::output::{self, say, warn};
 use crate::progress::Progress;
 use crate::report::{Counter, Status, Summary};
 use crate::save::{Dest, Saved};
@@ -243,15 +243,16 @@ impl Run {
         std::process::exit(1)
     }
 
-    /// 141 when stdout was closed (as a process stopped by SIGPIPE), 130 after Ctrl-C, 1 when a
-    /// code ended in error or the trace could not be written, else 0.
+    /// 141 when stdout was closed (as a process stopped by SIGPIPE); after a signal, its status
+    /// (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP); 1 when a code ended in error, or the
+    /// trace or stdout could not be written; else 0.
     pub(crate) fn exit_status(&self, counter: &Counter) -> u8 {
         let trace_failed = self.trace.as_ref().is_some_and(TraceFile::failed);
         if interrupt::stdout_closed() {
             141
-        } else if interrupt::ctrl_c_pressed() {
-            130
-        } else if counter.error > 0 || trace_failed {
+        } else if let Some(status) = interrupt::stop_status() {
+            status
+        } else if counter.error > 0 || trace_failed || output::stdout_failed() {
             1
         } else {
             0

@@ -16,15 +16,18 @@
 //!
 //! The modules, from what a run starts with to what it leaves behind (each imports only modules
 //! above it in this list, or none; no two import each other):
+//! - `platform.rs`: what differs between operating systems, behind `cfg`: the signals that stop a
+//!   run, the descriptors open at start-up, opening a file without blocking on it;
 //! - `text.rs`: what a printed line or a saved name may show (no format or bidi control characters);
-//! - `interrupt.rs`: Ctrl-C and a closed stdout, and the pauses they cut short (the only
-//!   process-wide state: a signal handler needs it);
-//! - `output.rs`: every line printed, on stdout or stderr, never a panic;
+//! - `interrupt.rs`: Ctrl-C, SIGTERM, SIGHUP and a closed stdout, and the pauses they cut short
+//!   (process-wide state: the signals' thread needs it);
+//! - `output.rs`: every line printed, on stdout or stderr, never a panic; a stdout that cannot be
+//!   written is said once;
 //! - `bounds.rs`: the limits of `--timeout`, `-m`, `-l`, `--retries`, `--max-size`, defined once
 //!   (also for xtask; built without the HTTP clients);
 //! - `codes.rs`: the country codes, and `CC` arguments expanded;
+//! - `open_files.rs`: how many requests at once fit under the open-files limit, or none;
 //! - `servers.rs`: `-s`, the servers by label, and the built-in one started when none answers;
-//! - `platform.rs`: what differs between operating systems, behind `cfg`;
 //! - `save.rs`: `save_flag`, `Dest`, temporary files and their locks, the start-up cleanup;
 //! - `report.rs`: `Status`, `Counter`, `Summary` and the reports printed before and after;
 //! - `trace.rs`: the `--trace` file and its `TraceEvent` lines;
@@ -51,6 +54,7 @@ mod error;
 pub mod http;
 mod interrupt;
 mod job;
+mod open_files;
 mod output;
 mod platform;
 mod progress;
@@ -94,8 +98,9 @@ use output::{say, warn};
 /// report before, call `download_many`, report after.
 ///
 /// Exit status: 0 when every code was downloaded or not found; 1 when any ended in error, the
-/// `--trace` file could not be written, or the server could not be reached or started; 2 on usage
-/// errors; 130 after Ctrl-C; 141 when stdout was closed (`| head`).
+/// `--trace` file or stdout could not be written, the server could not be reached or started, or
+/// the open-files limit is too low for one request; 2 on usage errors; 130 after Ctrl-C, 143
+/// after SIGTERM, 129 after SIGHUP; 141 when stdout was closed (`| head`).
 pub fn main(download_many: fn(&Job) -> Counter, concur_req: ConcurReq) -> ExitCode {
     let ConcurReq {
         default: default_concur_req,
@@ -134,16 +139,21 @@ pub fn main(download_many: fn(&Job) -> Counter, concur_req: ConcurReq) -> ExitCo
     ExitCode::from(job.exit_status(&counter))
 }
 
-/// Everything between the command line and the first request: the limit on
-/// open files, Ctrl-C, and the server (started here when it is the built-in one). A server that
-/// cannot be reached or started is said in one `error:` line: exit status 1.
+/// Everything between the command line and the first request: Ctrl-C and the other signals
+/// that stop a run, the server (started here when it is the built-in one), and the requests at
+/// once that fit under the open-files limit. A server that cannot be reached or started, or a
+/// limit too low for one request, is said in one `error:` line: exit status 1.
 fn start_up(args: &Settings, max_req: usize) -> Result<Server, ExitCode> {
-    // Up to 1000 connections, and as many for the built-in server when it runs in this process:
-    // more files than some systems allow by default.
-    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    // First, before any thread starts: the signals' mask is inherited by every thread (Unix).
+    if let Err(err) =
+        interrupt::handle_stop_signals(progress::interrupt, progress::restore_terminal)
+    {
+        warn(&format!(
+            "warning: cannot catch Ctrl-C ({err}): it will stop the run at once, without a report"
+        ));
+    }
     #[cfg(feature = "reqwest")]
     let _ = rustls::crypto::ring::default_provider().install_default();
-    interrupt::handle_ctrl_c(progress::interrupt, progress::restore_terminal);
     let server = choose_server(args.server.clone(), max_req).map_err(|err| {
         warn(&format!("error: {err}"));
         ExitCode::from(1)

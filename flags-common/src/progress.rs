@@ -6,6 +6,7 @@
 //! lands under the live view and not in the middle of it, and nothing stale is left on screen.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -22,6 +23,8 @@ use narrow::NarrowStderr;
 /// The live view of one run, told of each code as it starts and as it ends.
 pub(crate) struct Progress {
     view: View,
+    /// For a `--board` shown as a bar: the downloads in flight, which the bar then says.
+    in_flight: Option<AtomicUsize>,
 }
 
 enum View {
@@ -43,6 +46,7 @@ impl Progress {
     /// `board`: the user asked for `--board`; it is drawn when the terminal is large enough,
     /// else one line says so and the bar is shown.
     pub(crate) fn new(cc_list: &[String], verbose: bool, board: bool) -> Progress {
+        let mut in_flight = None;
         let view = if verbose || !std::io::stderr().is_terminal() {
             View::Hidden
         } else if board {
@@ -50,19 +54,30 @@ impl Progress {
             match live::fits(&board) {
                 Ok(cols) => View::Board(LiveBoard::start(board, cols)),
                 Err(msg) => {
+                    // The board's own figure, in flight, stays with the bar that stands in.
                     crate::output::warn(&msg);
-                    View::Bar(bar(cc_list.len()))
+                    in_flight = Some(AtomicUsize::new(0));
+                    View::Bar(bar(cc_list.len(), " · {msg}"))
                 }
             }
         } else {
-            View::Bar(bar(cc_list.len()))
+            View::Bar(bar(cc_list.len(), ""))
         };
         *live_view() = match &view {
             View::Hidden => Live::Nothing,
             View::Bar(bar) => Live::Bar(bar.clone()),
             View::Board(board) => Live::Board(board.shared()),
         };
-        Progress { view }
+        Progress { view, in_flight }
+    }
+
+    /// The bar standing in for a board: say how many are in flight after `change`.
+    fn count_in_flight(&self, change: impl Fn(usize) -> usize) {
+        if let (View::Bar(bar), Some(count)) = (&self.view, &self.in_flight) {
+            let now = change(count.load(Ordering::Relaxed));
+            count.store(now, Ordering::Relaxed);
+            bar.set_message(format!("{now} in flight"));
+        }
     }
 
     /// A download of `cc` started.
@@ -70,6 +85,7 @@ impl Progress {
         if let View::Board(board) = &self.view {
             board.started(cc);
         }
+        self.count_in_flight(|n| n + 1);
     }
 
     /// The download of `cc` ended with `status`.
@@ -79,6 +95,7 @@ impl Progress {
             View::Bar(bar) => bar.inc(1),
             View::Board(board) => board.finished(cc, status),
         }
+        self.count_in_flight(|n| n.saturating_sub(1));
     }
 
     /// The run is over: leave the terminal ready for the final report (the bar goes, the
@@ -97,13 +114,14 @@ fn live_view() -> std::sync::MutexGuard<'static, Live> {
     LIVE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// ` 18%|█████░░░| 119/676 [00:04<00:19, 17.2 items/s]`: elapsed and time left in mm:ss.
-fn bar(len: usize) -> ProgressBar {
+/// ` 18%|█████░░░| 119/676 [00:04<00:19, 17.2 items/s]`: elapsed and time left in mm:ss, then
+/// `more` (` · {msg}` where a message follows).
+fn bar(len: usize, more: &str) -> ProgressBar {
     let target = ProgressDrawTarget::term_like_with_hz(Box::new(NarrowStderr), 20);
     let bar = ProgressBar::with_draw_target(Some(len as u64), target);
-    let style = ProgressStyle::with_template(
-        "{percent:>3}%|{wide_bar}| {pos}/{len} [{elapsed_mm_ss}<{left_mm_ss}, {rate} items/s]",
-    );
+    let style = ProgressStyle::with_template(&format!(
+        "{{percent:>3}}%|{{wide_bar}}| {{pos}}/{{len}} [{{elapsed_mm_ss}}<{{left_mm_ss}}, {{rate}} items/s]{more}"
+    ));
     if let Ok(style) = style {
         let style = style
             .with_key(
@@ -126,8 +144,18 @@ fn bar(len: usize) -> ProgressBar {
             );
         bar.set_style(style);
     }
-    // Redrawn as time passes too, not only when a code ends: a slow run shows its clock.
-    bar.enable_steady_tick(Duration::from_millis(500));
+    // Redrawn as time passes too, not only when a code ends: a slow run shows its clock. On a
+    // thread of its own when one can be had (indicatif's steady tick panics when none can).
+    let ticking = bar.downgrade();
+    let _ = std::thread::Builder::new()
+        .name("progress".into())
+        .spawn(move || {
+            while let Some(bar) = ticking.upgrade().filter(|bar| !bar.is_finished()) {
+                bar.tick();
+                drop(bar);
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        });
     bar
 }
 

@@ -6,8 +6,14 @@
 //! `OnceResolver` keeps each host's addresses for the rest of the run, as a browser keeps them
 //! for a while: the first request to a host pays for the lookup, the others for nothing, and
 //! those that come while it goes on wait for it rather than start their own.
+//!
+//! The lookup itself is ureq's (`DefaultResolver`), without its panic when no thread can be had
+//! (`ulimit -u`): `TimedResolver` runs it on a thread of its own when it can, on the caller's
+//! thread otherwise, and an IP address (`-s http://127.0.0.1:8001/flags`) needs no thread at all.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
@@ -24,8 +30,47 @@ const MAX_HOSTS: usize = 64;
 /// An agent as `Agent::new_with_config(config)` makes it (ureq's own connector: TCP, TLS), but
 /// with a resolver that looks each host up once per run.
 pub(crate) fn agent(config: Config) -> Agent {
-    let resolver = OnceResolver::<DefaultResolver>::default();
+    let resolver = OnceResolver::<TimedResolver>::default();
     Agent::with_parts(config, DefaultConnector::default(), resolver)
+}
+
+/// ureq's `DefaultResolver`, which looks a host up on a new thread when a timeout is set, and
+/// panics when it cannot have one. This one makes the thread itself: when none can be had, the
+/// lookup runs on the caller's thread, bounded by the system's own lookup timeouts rather than
+/// `--timeout`. An IP address is no lookup, and takes no thread.
+#[derive(Debug, Default)]
+struct TimedResolver;
+
+impl Resolver for TimedResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        // Without a timeout, ureq's resolver looks up on the calling thread.
+        let here = NextTimeout::default();
+        let host = uri.host().unwrap_or("");
+        let literal = host.trim_start_matches('[').trim_end_matches(']');
+        if timeout.after.is_not_happening() || literal.parse::<IpAddr>().is_ok() {
+            return DefaultResolver::default().resolve(uri, config, here);
+        }
+        let (tx, rx) = mpsc::sync_channel(1);
+        let (there, its_config) = (uri.clone(), config.clone());
+        let thread = std::thread::Builder::new().spawn(move || {
+            let _ = tx.send(DefaultResolver::default().resolve(&there, &its_config, here));
+        });
+        if thread.is_err() {
+            // No thread to be had (`ulimit -u`): look it up here.
+            return DefaultResolver::default().resolve(uri, config, here);
+        }
+        match rx.recv_timeout(*timeout.after) {
+            Ok(result) => result,
+            Err(RecvTimeoutError::Timeout) => Err(ureq::Error::Timeout(timeout.reason)),
+            // The lookup's thread ended without an answer (a panic): none.
+            Err(RecvTimeoutError::Disconnected) => Err(ureq::Error::HostNotFound),
+        }
+    }
 }
 
 /// ureq's resolver, asked once per scheme, host and port; its answers kept for the run.
@@ -34,7 +79,7 @@ pub(crate) fn agent(config: Config) -> Agent {
 /// their own timeout) instead of starting one each: a thousand workers starting at once make
 /// one lookup thread, not a thousand. A failed lookup is not kept: the next request asks again.
 #[derive(Debug, Default)]
-struct OnceResolver<R = DefaultResolver> {
+struct OnceResolver<R = TimedResolver> {
     resolver: R,
     hosts: Mutex<HashMap<String, Host>>,
     /// Wakes the requests waiting for a lookup when it ends.
@@ -90,9 +135,8 @@ impl<R: Resolver> Resolver for OnceResolver<R> {
 }
 
 /// A lookup under way, settled once: its answer kept, or its entry removed so that the next
-/// request asks again. A lookup that panics (ureq's resolver panics when no thread can be had)
-/// is settled as failed on the way out, so that the requests waiting for it need not wait out
-/// their timeout.
+/// request asks again. A lookup that panics is settled as failed on the way out, so that the
+/// requests waiting for it need not wait out their timeout.
 struct Lookup<'a, R> {
     resolver: &'a OnceResolver<R>,
     /// The host's key, until settled; None for a host not remembered.
@@ -200,7 +244,7 @@ mod tests {
 
     #[test]
     fn a_host_is_looked_up_once_and_remembered() {
-        let resolver = OnceResolver::<DefaultResolver>::default();
+        let resolver = OnceResolver::<TimedResolver>::default();
         let first = lookup(&resolver, "http://127.0.0.1:8000/flags/br/br.gif", SECS).unwrap();
         assert_eq!(first, ["127.0.0.1:8000".parse().unwrap()]);
         assert_eq!(resolver.lock().len(), 1);
@@ -215,7 +259,7 @@ mod tests {
 
     #[test]
     fn failures_are_not_remembered_and_hosts_are_bounded() {
-        let resolver = OnceResolver::<DefaultResolver>::default();
+        let resolver = OnceResolver::<TimedResolver>::default();
         assert!(lookup(&resolver, "http://no-such-host.invalid/flags", SECS).is_err());
         assert!(resolver.lock().is_empty());
         for port in 1..=(MAX_HOSTS as u16 + 10) {
@@ -302,7 +346,7 @@ mod tests {
         });
     }
 
-    /// A resolver that panics, as ureq's does when no thread can be had.
+    /// A resolver that panics.
     #[derive(Debug, Default)]
     struct Panics;
 

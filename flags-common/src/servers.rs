@@ -1,19 +1,18 @@
 //! Choosing the server: REMOTE, a profile's label (LOCAL, DELAY, ERROR, CHAOS, each at its
 //! book port), any http(s) URL, the built-in server started in this process when nothing
-//! answers at a label's port, and how many requests at once fit under the open-files limit.
+//! answers at a label's port, with as many requests at once as fit under the open-files limit.
 
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
 use flags_server::{Config, Profile, ServerHandle};
 
+use crate::open_files::fit_requests;
+
 /// The book's site, over the internet.
 pub const REMOTE_URL: &str = "https://www.fluentpython.com/data/flags";
 
 pub const DEFAULT_SERVER: &str = "LOCAL";
-
-/// Descriptors a downloader keeps aside for itself: stdio, the runtime's, the trace file.
-const OWN_FILES: u64 = 32;
 
 /// The server a run talks to. Holds the built-in server, when one was started, until dropped.
 pub struct Server {
@@ -180,7 +179,8 @@ fn percent(c: char) -> String {
 
 /// Resolve `-s` to a server that answers: for a profile's label, when nothing listens at its
 /// book port, start the built-in server with that profile inside this process. `max_req` is
-/// the `-m` in force; [`Server::max_req`] is what fits under the open-files limit.
+/// the `-m` in force; [`Server::max_req`] is what fits under the open-files limit (`open_files`),
+/// and a limit too low for one request is an error, before the built-in server starts.
 pub fn choose_server(arg: ServerArg, max_req: usize) -> std::io::Result<Server> {
     let (label, url) = (arg.label(), arg.url());
     let (host, port) = host_port(&url);
@@ -189,11 +189,12 @@ pub fn choose_server(arg: ServerArg, max_req: usize) -> std::io::Result<Server> 
         ServerArg::Profile(profile) if reached.is_err() => Some(profile),
         ServerArg::Profile(_) | ServerArg::Remote | ServerArg::Url(_) => None,
     };
-    let open_files = flags_server::raise_open_files(u64::MAX);
-    let Some(profile) = fallback else {
-        // Say once, before any request, that the server cannot be reached: not 676 times.
+    // Say once, before any request, that the server cannot be reached: not 676 times.
+    if fallback.is_none() {
         reached?;
-        let fit = fit_to_open_files(max_req, false, open_files);
+    }
+    let fit = fit_requests(max_req, fallback.is_some()).map_err(std::io::Error::other)?;
+    let Some(profile) = fallback else {
         return Ok(Server {
             label: label.into(),
             base_url: url,
@@ -203,85 +204,29 @@ pub fn choose_server(arg: ServerArg, max_req: usize) -> std::io::Result<Server> 
             _embedded: None,
         });
     };
-    let fit = fit_to_open_files(max_req, true, open_files);
-    if let Some(error) = fit.error {
-        return Err(std::io::Error::other(error));
-    }
     let mut config = Config::new(profile);
     config.max_connections = fit.server_connections;
-    let handle = flags_server::start(config)?;
+    let handle = flags_server::start(config).map_err(|err| {
+        std::io::Error::new(
+            err.kind(),
+            format!("cannot start the built-in server: {err}"),
+        )
+    })?;
     let base_url = handle.base_url().to_string();
-    let notice = format!("Nothing answers at {url}: serving built-in {label} flags at {base_url}");
     Ok(Server {
         label: label.into(),
+        notice: Some(fallback_notice(&host, port, label, &base_url)),
         base_url,
-        notice: Some(notice),
         max_req: fit.max_req,
         note: fit.note,
         _embedded: Some(handle),
     })
 }
 
-/// How a run shares the open-files limit between its requests and the built-in server.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Fit {
-    /// Requests at once.
-    max_req: usize,
-    /// Connections the built-in server may hold (when it runs in this process).
-    server_connections: usize,
-    /// Set when `max_req` is lower than asked.
-    note: Option<String>,
-    /// Set when the limit is too low to start the built-in server and download.
-    error: Option<String>,
-}
-
-/// Each request holds a socket and, while it saves, a file; the built-in server adds its end
-/// of the socket, room for as many again (a connection the client has closed stays open on
-/// the server's side until it notices), and its own reserve. What is left after the reserves
-/// is shared out, so a low limit means fewer requests at once, said in a note, rather than
-/// requests that time out or are refused. Too low for a few requests and the built-in
-/// server: an error that says what to raise it to.
-fn fit_to_open_files(asked: usize, embedded: bool, open_files: Option<u64>) -> Fit {
-    let (reserved, per_request) = if embedded {
-        (OWN_FILES + flags_server::RESERVED_FILES, 4)
-    } else {
-        (OWN_FILES, 2)
-    };
-    let Some(limit) = open_files else {
-        return Fit {
-            max_req: asked,
-            server_connections: flags_server::DEFAULT_MAX_CONNECTIONS,
-            note: None,
-            error: None,
-        };
-    };
-    let minimum = reserved + per_request * flags_server::MIN_CONNECTIONS;
-    let error = (embedded && limit < minimum).then(|| {
-        format!(
-            "the open-files limit is {limit}, too low for the built-in server and the downloads (at least {minimum}): raise it with `ulimit -n {minimum}`"
-        )
-    });
-    let budget = limit.saturating_sub(reserved);
-    let fits = usize::try_from(budget / per_request)
-        .unwrap_or(usize::MAX)
-        .max(1);
-    let max_req = asked.min(fits);
-    // The server gets what the requests leave of the budget: at least one per request.
-    let server_connections = usize::try_from(budget.saturating_sub(2 * max_req as u64))
-        .unwrap_or(usize::MAX)
-        .clamp(max_req, flags_server::DEFAULT_MAX_CONNECTIONS.max(max_req));
-    let note = (max_req < asked).then(|| {
-        format!(
-            "note: the open-files limit is {limit}: {max_req} {} at once (asked for {asked}); raise it with `ulimit -n` for more",
-            if max_req == 1 { "request" } else { "requests" }
-        )
-    });
-    Fit {
-        max_req,
-        server_connections,
-        note,
-        error,
-    }
+/// The line that says the built-in server was started: `Nothing answers at localhost:8001:
+/// serving built-in DELAY flags at http://127.0.0.1:43413/flags`, within 100 columns.
+fn fallback_notice(host: &str, port: u16, label: &str, base_url: &str) -> String {
+    format!("Nothing answers at {host}:{port}: serving built-in {label} flags at {base_url}")
 }
 
 /// The host and port of an http(s) URL.
@@ -426,36 +371,19 @@ mod tests {
     }
 
     #[test]
-    fn a_low_open_files_limit_means_fewer_requests_at_once() {
-        // No limit to speak of: as asked.
-        let fit = fit_to_open_files(1000, true, None);
-        assert_eq!((fit.max_req, fit.note), (1000, None));
-        let fit = fit_to_open_files(1000, true, Some(1 << 20));
-        assert_eq!((fit.max_req, fit.note), (1000, None));
-        // 128 with the built-in server: 64 kept aside, 4 descriptors per request.
-        let fit = fit_to_open_files(1000, true, Some(128));
-        assert_eq!(fit.max_req, 16);
-        assert!(fit.server_connections >= 2 * fit.max_req, "{fit:?}");
-        assert!(
-            2 * 16 + fit.server_connections as u64 + 64 <= 128,
-            "{fit:?}"
-        );
-        let note = fit.note.expect("a note");
-        assert!(
-            note.contains("limit is 128: 16 requests at once (asked for 1000)"),
-            "{note}"
-        );
-        // A remote server: only the downloader's own side.
-        assert_eq!(fit_to_open_files(1000, false, Some(128)).max_req, 48);
-        // Asked for fewer than fit: no note.
-        assert_eq!(fit_to_open_files(5, true, Some(128)).note, None);
-        // Hardly anything: one at a time, still said.
-        let fit = fit_to_open_files(20, false, Some(20));
-        assert_eq!(fit.max_req, 1);
-        assert!(fit.note.expect("a note").contains("1 request at once"));
-        // Too little for the built-in server and the downloads: an error that says how much.
-        let fit = fit_to_open_files(20, true, Some(70));
-        assert!(fit.error.expect("an error").contains("`ulimit -n 80`"));
-        assert_eq!(fit_to_open_files(20, true, Some(80)).error, None);
+    fn the_built_in_server_is_said_within_100_columns() {
+        for profile in Profile::all() {
+            let url = ServerArg::Profile(*profile).url();
+            let (host, port) = host_port(&url);
+            let base_url = "http://127.0.0.1:65535/flags";
+            let line = fallback_notice(&host, port, profile.label(), base_url);
+            assert!(
+                line.chars().count() <= 100,
+                "{} columns: {line}",
+                line.len()
+            );
+            let book = format!("localhost:{}", profile.default_port());
+            assert!(line.contains(&book) && line.ends_with(base_url), "{line}");
+        }
     }
 }

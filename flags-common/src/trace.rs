@@ -58,8 +58,8 @@ impl TraceEvent {
 /// (a full disk, `--trace /dev/full`) is said in one `warning:` line; the run then ends with
 /// exit status 1, and writes no more.
 ///
-/// The file is opened when the command line is checked (a path that cannot be written is a
-/// usage error, before `--dest` is made) but emptied only when the run starts: a run that never
+/// The file is opened when the command line is checked (a path that cannot be written, or a FIFO
+/// with no reader, is a usage error, before `--dest` is made) but emptied only when the run starts: a run that never
 /// starts (the server cannot be reached) leaves an existing file as it was.
 pub(crate) struct TraceFile {
     path: PathBuf,
@@ -70,14 +70,11 @@ pub(crate) struct TraceFile {
 }
 
 impl TraceFile {
-    /// Open `path` for writing, without emptying it.
+    /// Open `path` for writing, without emptying it, and without waiting: a FIFO that nobody
+    /// reads is an error (`a FIFO with no reader`), not a start-up that blocks.
     pub(crate) fn open(path: &Path) -> io::Result<TraceFile> {
         let existed = fs::symlink_metadata(path).is_ok();
-        let file = fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)?;
+        let file = crate::platform::open_to_write(path)?;
         Ok(TraceFile {
             path: path.to_path_buf(),
             file: Mutex::new(file),

@@ -206,8 +206,8 @@ impl Drop for ServerHandle {
 }
 
 /// Binds now (so a busy port or a bad value is an error here), then serves on a thread of
-/// its own with its own tokio runtime: callable from plain code and from inside another
-/// tokio runtime alike. The built-in flags are drawn on first request, so it returns at once.
+/// its own with its own tokio runtime (current-thread): callable from plain code and from
+/// inside another tokio runtime alike. The built-in flags are drawn on first request, so it returns at once.
 pub fn start(config: Config) -> io::Result<ServerHandle> {
     let limit = checked_limit(&config)?;
     let state = Arc::new(State::new(&config, limit.effective)?);
@@ -219,10 +219,10 @@ pub fn start(config: Config) -> io::Result<ServerHandle> {
     let thread = std::thread::Builder::new()
         .name("flags-server".into())
         .spawn(move || {
-            // One worker per core, as `#[tokio::main]` does for the binary.
-            let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-            let rt = match tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(workers)
+            // One thread, this one: the server inside a downloader waits far more than it
+            // computes, and a runtime of one thread starts where threads are scarce (tokio's
+            // multi-thread runtime panics when the OS refuses it a worker).
+            let rt = match tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
             {

@@ -109,6 +109,10 @@ pub fn board_in_a_small_terminal_falls_back_to_the_bar(bin: &str) {
     assert!(out.contains("194 flags downloaded."));
     // The bar: `| 3/26 [00:00<00:01, 9.5 items/s]`, times in mm:ss, at most one decimal.
     let at = out.rfind(" items/s]").expect("the progress bar");
+    // The board's in-flight figure stays with the bar that stands in for it.
+    let after = &out[at..];
+    let after = &after[..after.find(['\r', '\n', '\x1b']).unwrap_or(after.len())];
+    assert!(after.contains(" in flight"), "{after:?}");
     let bar = &out[out[..at].rfind('|').expect("the bar's end")..at];
     let (times, rate) = bar.split_once(", ").expect("times, then the rate");
     let left = times.contains("<00:") || times.contains("<--:--"); // before the first code ends

@@ -1,7 +1,8 @@
 //! What the environment or a hostile server may do to a downloader, met without a panic, a hang
-//! or a lie, the same way by all three: every form of redirect, a redirect with an endless body,
-//! a closed or full stderr, names with invisible format characters, a `--trace` that cannot be
-//! written or a run that never starts.
+//! or a lie, the same way by all of them: every form of redirect, a redirect with an endless
+//! body, a closed or full stderr, a full stdout, names with invisible format characters, a
+//! `--trace` that cannot be written, a FIFO nobody reads, a run that never starts, few
+//! descriptors or threads, SIGTERM and SIGHUP.
 
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, OnceLock};
@@ -277,6 +278,12 @@ pub fn a_bad_trace_makes_no_dest_and_a_run_that_never_starts_keeps_the_old_trace
     );
 }
 
+/// `sh -c 'ulimit -n LIMIT; exec "$0" "$@"'`: the downloader under a lower open-files limit.
+fn under_open_files_limit(limit: u64) -> [String; 3] {
+    let script = format!("ulimit -n {limit} && exec \"$0\" \"$@\"");
+    ["sh".into(), "-c".into(), script]
+}
+
 /// Under `ulimit -n 128` with the built-in server, `-m 1000` is lowered with a note and every
 /// code is counted: no mass timeouts. The limit is set by `sh` (Unix only; elsewhere nothing
 /// to check).
@@ -285,9 +292,9 @@ pub fn a_low_open_files_limit_lowers_m_with_a_note(bin: &str) {
         return;
     }
     let dest = tempdir();
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -n 128 && exec \"$0\" \"$@\"")
+    let [sh, c, script] = under_open_files_limit(128);
+    let out = Command::new(sh)
+        .args([c, script])
         .arg(bin)
         .args(["-e", "-m", "1000", "--timeout", "5", "--dest", path(&dest)])
         .stdin(Stdio::null())
@@ -297,8 +304,282 @@ pub fn a_low_open_files_limit_lowers_m_with_a_note(bin: &str) {
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert!(stdout.contains("194 flags downloaded."), "{stdout}");
     assert!(stdout.contains("482 not found."), "{stdout}");
-    // flags-seq runs one at a time: nothing to lower.
-    let lowered = stdout.contains("16 concurrent connections");
-    let noted = stderr.contains("note: the open-files limit is 128: 16 requests at once");
-    assert_eq!(lowered, noted, "{stdout}{stderr}");
+    // flags-seq runs one at a time: nothing to lower. The others are told how many fit.
+    let noted = stderr
+        .strip_prefix("note: the open-files limit is 128: ")
+        .and_then(|rest| rest.split_once(" requests at once (asked for 676)"));
+    match noted {
+        Some((fit, _)) => {
+            let used = format!("{fit} concurrent connections will be used.");
+            assert!(stdout.contains(&used), "{used}\n{stdout}{stderr}");
+        }
+        None => assert!(
+            stdout.contains("1 connection will be used."),
+            "{stdout}{stderr}"
+        ),
+    }
+}
+
+/// At every `ulimit -n` from 5 to 16, with a server of its own (`-s URL`), a downloader either
+/// refuses at once in one line that names the limit it needs, or gets every code: never a panic,
+/// never a code lost for want of a descriptor. Once it runs at a limit it runs at every higher
+/// one, and it runs at the limit it named. (Unix only.)
+pub fn scarce_descriptors_are_refused_in_one_line_or_enough_for_every_code(bin: &str) {
+    if cfg!(not(unix)) {
+        return;
+    }
+    let server = server(Profile::Local, 0.0, 0.0, 1);
+    // What the last refusal asked for, and the lowest limit a run went ahead at.
+    let (mut named, mut ran) = (None, None);
+    for limit in 5..=16 {
+        match run_under_open_files_limit(bin, server.base_url(), limit) {
+            Some(asks) => {
+                assert!(ran.is_none(), "ulimit -n {limit}: refused above a run");
+                named = Some(asks);
+            }
+            None => {
+                ran.get_or_insert(limit);
+            }
+        }
+    }
+    if let (None, Some(asks)) = (ran, named) {
+        // Descriptors inherited from whatever started the tests leave less: the limit it named.
+        let refused = run_under_open_files_limit(bin, server.base_url(), asks);
+        assert_eq!(refused, None, "refused at the limit it asked for, {asks}");
+    }
+}
+
+/// One run under `ulimit -n limit`: the limit it asked for when it refused (one line, nothing
+/// on stdout), or None when it went ahead and got every code (a `note:` at most).
+fn run_under_open_files_limit(bin: &str, base_url: &str, limit: u64) -> Option<u64> {
+    let via = under_open_files_limit(limit);
+    let via: Vec<&str> = via.iter().map(String::as_str).collect();
+    let args = ["-m", "4", "BR", "JP", "XX", "ZZ"];
+    let run = download_via(&via, bin, base_url, &args);
+    let (out, err) = (run.stdout(), run.stderr());
+    assert!(!err.contains("panicked"), "ulimit -n {limit}: {err}");
+    if run.code() == Some(1) && err.starts_with("error: the open-files limit is ") {
+        assert_eq!(err.lines().count(), 1, "ulimit -n {limit}: {err}");
+        assert!(out.is_empty(), "ulimit -n {limit}: refused after {out}");
+        let asks = err
+            .split_once("raise it with `ulimit -n ")
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .and_then(|(n, _)| n.parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("ulimit -n {limit}: no limit named: {err}"));
+        assert!(asks > limit, "ulimit -n {limit}: refused, asks for {asks}");
+        return Some(asks);
+    }
+    assert_eq!(run.code(), Some(0), "ulimit -n {limit}: {}", run.text());
+    let counts = run.accounted(4);
+    assert_eq!(counts, [2, 2, 0, 0], "ulimit -n {limit}: {}", run.text());
+    let notes = err.lines().all(|line| line.starts_with("note: "));
+    assert!(notes, "ulimit -n {limit}: {err}");
+    None
+}
+
+/// The start of a command that runs a script as `nobody` (`bash -c SCRIPT`, whose `ulimit` has
+/// `-u`), when this process may: as root, with `setpriv`. Else why not.
+fn as_nobody_with_few_threads() -> Result<[&'static str; 6], String> {
+    let via = [
+        "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "bash",
+        "-c",
+    ];
+    let tried = Command::new(via[0])
+        .args(&via[1..])
+        .arg("ulimit -u 8 && exec true")
+        .stdin(Stdio::null())
+        .output();
+    match tried {
+        Ok(out) if out.status.success() => Ok(via),
+        Ok(out) => Err(format!(
+            "setpriv cannot run bash as nobody ({}), or this bash has no `ulimit -u`: {}",
+            out.status,
+            stderr(&out).trim()
+        )),
+        Err(err) => Err(format!("no setpriv here: {err}")),
+    }
+}
+
+/// As a user with a process limit of 2, 3 or 4 threads (`ulimit -u`, which binds only a user that
+/// is not root), a downloader gets every code, or says in one `error:` line what it could not
+/// start (its runtime's thread, its pool): never a panic. Ctrl-C's thread that cannot be had is
+/// one `warning:` line, and the run goes on. Skipped, with the reason, where privileges cannot
+/// be dropped (not root, no `setpriv`: macOS, Windows).
+pub fn scarce_threads_never_panic(bin: &str) {
+    let via = match as_nobody_with_few_threads() {
+        Ok(via) => via,
+        Err(why) => {
+            eprintln!("scarce_threads_never_panic: skipped: {why}");
+            return;
+        }
+    };
+    let server = server(Profile::Local, 0.0, 0.0, 1);
+    for threads in [2, 3, 4] {
+        let script = format!("ulimit -u {threads} && exec \"$0\" \"$@\"");
+        let via = [&via[..], &[script.as_str()]].concat();
+        let args = ["-m", "4", "BR", "JP", "XX", "ZZ"];
+        let run = download_via(&via, bin, server.base_url(), &args);
+        let err = run.stderr();
+        let case = format!("ulimit -u {threads}: {}", run.text());
+        assert!(!err.contains("panicked"), "{case}");
+        let (errors, others): (Vec<&str>, Vec<&str>) =
+            err.lines().partition(|line| line.starts_with("error: "));
+        assert!(
+            others
+                .iter()
+                .all(|line| line.starts_with("warning: cannot catch Ctrl-C")
+                    || line.starts_with("note: ")),
+            "{case}"
+        );
+        if run.code() == Some(0) {
+            assert!(errors.is_empty(), "{case}");
+            assert_eq!(run.accounted(4), [2, 2, 0, 0], "{case}");
+        } else {
+            assert_eq!(run.code(), Some(1), "{case}");
+            assert_eq!(errors.len(), 1, "{case}");
+        }
+    }
+}
+
+/// `-v` with stdout on a full device (`>/dev/full`) is not a closed pipe: one `error:` line on
+/// stderr, the run goes on and saves its flags, exit status 1. (Linux: `/dev/full`.)
+pub fn a_full_stdout_is_an_error_said_once_and_the_run_goes_on(bin: &str) {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // a device that is always full: Linux only
+    };
+    let server = server(Profile::Local, 0.0, 0.0, 1);
+    let dest = tempdir();
+    let args = [
+        "-v",
+        "BR",
+        "JP",
+        "ZZ",
+        "-s",
+        server.base_url(),
+        "--dest",
+        path(&dest),
+    ];
+    let child = Command::new(bin)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the downloader");
+    let out = finish(child);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: cannot write to stdout: "), "{err}");
+    assert_eq!(files(dest.path()).len(), 2, "{err}");
+    assert_flags_whole(dest.path());
+}
+
+/// SIGTERM and SIGHUP stop a run as Ctrl-C does (no new request, a report of what finished),
+/// with the shell's status for each: 128 + the signal, 143 and 129. (Unix only.)
+pub fn sigterm_and_sighup_stop_the_run_with_128_plus_the_signal(bin: &str) {
+    if cfg!(not(unix)) {
+        return;
+    }
+    let server = server(Profile::Delay, 0.2, 0.0, 1);
+    for (name, send, status) in [
+        ("SIGTERM", Running::terminate as fn(&Running), 143),
+        ("SIGHUP", Running::hang_up, 129),
+    ] {
+        let running = Running::start(bin, server.base_url(), &["-e", "-m", "2"]);
+        running.wait_for_ends(2);
+        send(&running);
+        let run = running.finish();
+        assert_eq!(run.code(), Some(status), "{name}: {}", run.text());
+        let [_, _, _, skipped] = run.accounted(676);
+        assert!(skipped > 0, "{name}: {}", run.text());
+        assert!(run.summary().interrupted, "{name}");
+        assert!(
+            run.stdout().contains(" not attempted (interrupted)."),
+            "{name}"
+        );
+    }
+}
+
+/// A `--trace` FIFO that nobody reads is a usage error at once (exit 2, one line, no `--dest`
+/// made), not a start-up that waits for a reader; one that is read gets every line. (Unix only.)
+pub fn a_trace_fifo_without_a_reader_is_refused_at_once(bin: &str) {
+    #[cfg(unix)]
+    {
+        let server = server(Profile::Local, 0.0, 0.0, 1);
+        let dir = tempdir();
+        let fifo = dir.path().join("trace.fifo");
+        crate::platform::make_fifo(&fifo).expect("make a FIFO");
+        let fifo_arg = fifo.to_str().expect("a UTF-8 path");
+        let dest = dir.path().join("flags");
+        let dest_arg = dest.to_str().expect("a UTF-8 path");
+        let args = [
+            "BR",
+            "-s",
+            server.base_url(),
+            "--dest",
+            dest_arg,
+            "--trace",
+            fifo_arg,
+        ];
+        let started = Instant::now();
+        let out = run(bin, &args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("a FIFO with no reader"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(30), "{err}");
+        assert!(!dest.exists(), "--dest was made");
+        // With a reader, the lines go through the FIFO.
+        let mut reader = crate::platform::open_without_blocking(&fifo).expect("read the FIFO");
+        let out = run(bin, &args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let mut lines = String::new();
+        std::io::Read::read_to_string(&mut reader, &mut lines).expect("read the trace");
+        let last = lines.lines().last().and_then(crate::TraceEvent::parse_line);
+        assert!(
+            matches!(last, Some(crate::TraceEvent::Summary(_))),
+            "{lines}"
+        );
+    }
+    #[cfg(not(unix))]
+    let _ = bin;
+}
+
+/// When nothing answers at a label's book port, the built-in server is said in one line of at
+/// most 100 columns: the book's address, and where the built-in flags are. Skipped, with the
+/// reason, when a server answers at localhost:8000.
+pub fn the_built_in_server_is_said_in_one_short_line(bin: &str) {
+    let dest = tempdir();
+    let out = run(bin, &["-s", "LOCAL", "-l", "1", "--dest", path(&dest)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stdout(&out);
+    let Some(line) = said
+        .lines()
+        .find(|line| line.starts_with("Nothing answers"))
+    else {
+        eprintln!(
+            "the_built_in_server_is_said_in_one_short_line: skipped: a server answers at localhost:8000"
+        );
+        return;
+    };
+    assert!(
+        line.chars().count() <= 100,
+        "{} columns: {line}",
+        line.len()
+    );
+    assert!(
+        line.starts_with("Nothing answers at localhost:8000: "),
+        "{line}"
+    );
+    let url = line.rsplit(' ').next().unwrap_or("");
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/flags"),
+        "{line}"
+    );
+    assert!(said.contains(&format!("LOCAL site: {url}")), "{said}");
 }

@@ -7,7 +7,8 @@
 //!   every code counted, `-m` requests in flight and never more;
 //! - `behaviour.rs`: the book's behaviour beyond it, faults, Ctrl-C, files always whole;
 //! - `environment.rs`: what the environment or a hostile server may do (every redirect form,
-//!   a closed or full stderr, names with format characters, a bad `--trace`);
+//!   a closed or full stderr, a full stdout, names with format characters, a bad `--trace` or a
+//!   FIFO nobody reads, few descriptors or threads, SIGTERM and SIGHUP);
 //! - `board.rs`: `--board` on a real pseudo-terminal;
 //! - `hostile.rs`: raw misbehaving servers; `tools.rs`: runs of the downloader and what they left.
 //!
@@ -126,6 +127,12 @@ macro_rules! hardening_tests {
             names_with_format_characters_show_what_they_are,
             a_bad_trace_makes_no_dest_and_a_run_that_never_starts_keeps_the_old_trace,
             a_low_open_files_limit_lowers_m_with_a_note,
+            scarce_descriptors_are_refused_in_one_line_or_enough_for_every_code,
+            scarce_threads_never_panic,
+            a_full_stdout_is_an_error_said_once_and_the_run_goes_on,
+            sigterm_and_sighup_stop_the_run_with_128_plus_the_signal,
+            a_trace_fifo_without_a_reader_is_refused_at_once,
+            the_built_in_server_is_said_in_one_short_line,
         );
     };
 }

@@ -87,7 +87,7 @@ impl Run {
 /// A `--trace` file in a temporary directory of its own.
 struct Trace {
     path: PathBuf,
-    _dir: TempDir,
+    dir: TempDir,
 }
 
 impl Trace {
@@ -95,7 +95,7 @@ impl Trace {
         let dir = tempdir();
         Trace {
             path: dir.path().join("trace.jsonl"),
-            _dir: dir,
+            dir,
         }
     }
 
@@ -142,10 +142,19 @@ impl Running {
     }
 
     pub fn start_into(bin: &str, base_url: &str, args: &[&str], dest: TempDir) -> Running {
+        Running::start_via(&[], bin, base_url, args, dest)
+    }
+
+    /// Start `bin` through `via` (see [`download_via`]).
+    fn start_via(via: &[&str], bin: &str, base_url: &str, args: &[&str], dest: TempDir) -> Running {
         let trace = Trace::new();
+        if !via.is_empty() {
+            open_to_all(&dest);
+            open_to_all(&trace.dir);
+        }
         let d = path(&dest);
         let all = [args, &["-s", base_url, "--dest", d, "--trace", trace.arg()]].concat();
-        let child = spawn(bin, &all);
+        let child = spawn_via(via, bin, &all);
         Running { child, dest, trace }
     }
 
@@ -176,6 +185,16 @@ impl Running {
         signal::interrupt(self.child.id());
     }
 
+    /// Send SIGTERM (Unix; nothing elsewhere).
+    pub fn terminate(&self) {
+        signal::terminate(self.child.id());
+    }
+
+    /// Send SIGHUP (Unix; nothing elsewhere).
+    pub fn hang_up(&self) {
+        signal::hang_up(self.child.id());
+    }
+
     /// Take the downloader's stdout, to read it while it runs.
     pub fn take_stdout(&mut self) -> std::process::ChildStdout {
         self.child.stdout.take().expect("a piped stdout")
@@ -198,15 +217,49 @@ pub fn path(dir: &TempDir) -> &str {
     dir.path().to_str().expect("a UTF-8 temporary path")
 }
 
+/// Run `bin` with `args` against the server at `base_url`, started through the command `via`,
+/// which is given the downloader and its arguments to run: `sh -c 'ulimit -n 12; exec "$0"
+/// "$@"'` runs it under a lower open-files limit. Its `--dest` and `--trace` directories are
+/// open to every user, for a `via` that runs it as another.
+pub fn download_via(via: &[&str], bin: &str, base_url: &str, args: &[&str]) -> Run {
+    Running::start_via(via, bin, base_url, args, tempdir()).finish()
+}
+
 /// Start a downloader with `args`, its output captured.
 pub fn spawn(bin: &str, args: &[&str]) -> Child {
-    Command::new(bin)
+    spawn_via(&[], bin, args)
+}
+
+/// Start a downloader with `args` through the command `via` (none: directly), its output
+/// captured.
+fn spawn_via(via: &[&str], bin: &str, args: &[&str]) -> Child {
+    let mut command = match via.split_first() {
+        Some((program, via_args)) => {
+            let mut command = Command::new(program);
+            command.args(via_args).arg(bin);
+            command
+        }
+        None => Command::new(bin),
+    };
+    command
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("start the downloader")
+}
+
+/// Let every user write in `dir` (Unix; elsewhere nothing to do).
+fn open_to_all(dir: &TempDir) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let all = std::fs::Permissions::from_mode(0o777);
+        std::fs::set_permissions(dir.path(), all).expect("open a temporary directory to all");
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// Wait for a downloader to end; kill it and fail if it hangs.
