@@ -149,10 +149,11 @@ pub fn board_without_a_terminal_prints_what_it_always_did(bin: &str) {
             "{:?}",
             String::from_utf8_lossy(&out.stderr)
         );
-        // All but the two lines that tell the time.
+        // All but the lines that depend on timing: the time, and how many were in flight.
+        let timing = ["Elapsed time:", "Speed:", "Peak in flight:"];
         String::from_utf8_lossy(&out.stdout)
             .lines()
-            .filter(|line| !line.starts_with("Elapsed time:") && !line.starts_with("Speed:"))
+            .filter(|line| !timing.iter().any(|t| line.starts_with(t)))
             .collect::<Vec<_>>()
             .join("\n")
     };
