@@ -89,7 +89,9 @@ fn two_compares_at_once_each_report_their_own_counts_and_one_out_is_refused() {
             "--profile",
             "dev",
             "--scenario",
-            "local",
+            "local,delay",
+            "--delay",
+            "0.05",
             "--impl",
             "seq,tokio",
             "--repeat",
@@ -106,7 +108,12 @@ fn two_compares_at_once_each_report_their_own_counts_and_one_out_is_refused() {
     };
     let (first_args, second_args) = (args(a.path(), "40"), args(b.path(), "25"));
     let first = started(&strs(&first_args));
-    std::thread::sleep(Duration::from_millis(300));
+    // Its --out is locked once its lock file is there (made, then locked at once).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !a.path().join(".xtask.lock").exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(100));
     // The same --out as the first, while it runs: refused in one line.
     let same = xtask(&strs(&first_args)).output().unwrap();
     let second = started(&strs(&second_args));

@@ -87,6 +87,20 @@ impl Session {
             warn(&format!("error: --out {}: {msg}", out.display()));
             return Ok(Err(ExitCode::from(2)));
         }
+        let traces = out.join("traces");
+        std::fs::create_dir_all(&traces)
+            .with_context(|| format!("cannot create {}", traces.display()))?;
+        // One session at a time writes its reports and traces in `out`.
+        let out_lock = match lock_out(&out)? {
+            Some(lock) => lock,
+            None => {
+                warn(&format!(
+                    "error: {} is the --out of another compare or sweep still running: choose another --out",
+                    out.display()
+                ));
+                return Ok(Err(ExitCode::from(2)));
+            }
+        };
         let python = match &common.python {
             None => None,
             Some(dir) => match Python::check(dir, common.python_port_base) {
@@ -105,20 +119,6 @@ impl Session {
         if process::aborted() {
             return Ok(Err(interrupted()));
         }
-        let traces = out.join("traces");
-        std::fs::create_dir_all(&traces)
-            .with_context(|| format!("cannot create {}", traces.display()))?;
-        // One session at a time writes its reports and traces in `out`.
-        let out_lock = match lock_out(&out)? {
-            Some(lock) => lock,
-            None => {
-                warn(&format!(
-                    "error: {} is the --out of another compare or sweep still running: choose another --out",
-                    out.display()
-                ));
-                return Ok(Err(ExitCode::from(2)));
-            }
-        };
         let downloads = Downloads::new(common.downloads.as_deref(), &out)?;
         Ok(Ok(Session {
             settings,
