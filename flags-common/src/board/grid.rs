@@ -20,7 +20,8 @@ pub fn look(cell: Cell) -> (char, Option<Color>) {
     }
 }
 
-const LEGEND: [(Cell, &str); 5] = [
+/// The states, in the legend's order, with their names.
+pub const LEGEND: [(Cell, &str); 5] = [
     (Cell::Queued, "queued"),
     (Cell::InFlight, "in flight"),
     (Cell::Ok, "OK"),

@@ -12,7 +12,7 @@ use crate::bench::options::Settings;
 use crate::bench::runs::Row;
 use crate::bench::trace::max_in_flight;
 use crate::report::charts::{WIDTH, status_colour};
-use crate::report::draw::{self, CAPTION, INK, TEXT, draw_err, font};
+use crate::report::draw::{self, INK, TEXT, draw_err, font};
 
 /// The statuses in the key, in the board's order.
 const KEY: [(Status, &str); 3] = [
@@ -46,14 +46,7 @@ pub fn draw(rows: &[Row], scenario: Profile, settings: &Settings) -> anyhow::Res
             scenario.label(),
             settings.scope(scenario)
         );
-        draw::write(
-            &root,
-            &title,
-            (12, 10),
-            (CAPTION, false),
-            (HPos::Left, VPos::Top),
-            INK,
-        )?;
+        draw::caption(&root, &title)?;
         let mut x = 12;
         for (status, name) in KEY {
             draw::fill(&root, (x, 48), (x + 16, 64), status_colour(status))?;

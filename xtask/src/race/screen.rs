@@ -415,15 +415,8 @@ fn lines(text: &str, width: usize, most: usize) -> Vec<String> {
 
 /// The board's legend on line `row`, as many of its entries as fit `width` whole.
 fn legend(canvas: &mut Canvas, row: usize, width: usize) {
-    const LEGEND: [(Cell, &str); 5] = [
-        (Cell::Queued, "queued"),
-        (Cell::InFlight, "in flight"),
-        (Cell::Ok, "OK"),
-        (Cell::NotFound, "not found"),
-        (Cell::Error, "error"),
-    ];
     let mut at = 0;
-    for (cell, name) in LEGEND {
+    for (cell, name) in grid::LEGEND {
         let end = at + 2 + name.chars().count();
         if end > width {
             break;

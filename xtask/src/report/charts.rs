@@ -12,7 +12,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use flags_common::Status;
 use flags_server::Profile;
 
-use super::draw::{self, Area, CAPTION, GRID, INK, MUTED, TEXT, draw_err};
+use super::draw::{self, Area, GRID, INK, MUTED, TEXT, draw_err};
 use crate::bench::downloader::{Downloader, Impl, Script};
 use crate::bench::options::{Settings, first_seen};
 use crate::bench::runs::Row;
@@ -277,14 +277,7 @@ fn bars(
     let scenarios = scenarios(rows);
     let (width, _) = area.dim_in_pixel();
     let width = width as i32;
-    draw::write(
-        area,
-        &figure.caption,
-        (12, 10),
-        (CAPTION, false),
-        (HPos::Left, VPos::Top),
-        INK,
-    )?;
+    draw::caption(area, &figure.caption)?;
     let name = |&(d, m): &(Downloader, usize)| format!("{d} -m {m}");
     let names_w = series
         .iter()

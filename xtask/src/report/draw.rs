@@ -57,6 +57,18 @@ pub fn wrap(text: &str, px: f64, width: i32) -> Vec<String> {
     lines
 }
 
+/// A chart's caption, at its top left.
+pub fn caption(area: &Area<'_>, text: &str) -> anyhow::Result<()> {
+    write(
+        area,
+        text,
+        (12, 10),
+        (CAPTION, false),
+        (HPos::Left, VPos::Top),
+        INK,
+    )
+}
+
 /// Write `text` at `at`, anchored at `anchor` (left/centre/right, top/centre/bottom).
 pub fn write(
     area: &Area<'_>,

@@ -13,7 +13,7 @@ use crate::bench::downloader::{Downloader, Model};
 use crate::bench::options::{Settings, first_seen};
 use crate::bench::runs::Row;
 use crate::report::charts::{CUT, WIDTH, colour, cut, delays, label};
-use crate::report::draw::{self, Area, CAPTION, GRID, INK, TEXT, draw_err};
+use crate::report::draw::{self, Area, GRID, INK, TEXT, draw_err};
 
 /// One panel: a figure of each row against `-m`.
 struct Panel {
@@ -62,14 +62,7 @@ pub fn draw(rows: &[Row], settings: &Settings) -> anyhow::Result<String> {
             "DELAY -e{limit}, {}: against -m, {runs}",
             delays(Profile::Delay, settings)
         );
-        draw::write(
-            &root,
-            &title,
-            (12, 10),
-            (CAPTION, false),
-            (HPos::Left, VPos::Top),
-            INK,
-        )?;
+        draw::caption(&root, &title)?;
         key(&root, rows)?;
         let (_, panels) = root.split_vertically(top_h);
         for (panel, area) in PANELS
