@@ -28,7 +28,7 @@ pub const DELAY: Duration = Duration::from_millis(250);
 const IN_FLIGHT_CODES: usize = 200;
 /// The in-flight run is cut here (a Ctrl-C): enough for a concurrent program to finish, and for
 /// a sequential one to show what it is.
-const IN_FLIGHT_BUDGET: Duration = Duration::from_secs(5);
+const IN_FLIGHT_BUDGET: Duration = Duration::from_secs(3);
 /// The LOCAL run is cut here.
 const COUNTED_BUDGET: Duration = Duration::from_secs(60);
 /// Downloads ended before the Ctrl-C of the last run.
