@@ -53,11 +53,11 @@ pub fn settings_line(settings: &Settings) -> String {
 
 /// What the columns mean, under the table in report.md and report.html.
 pub const COLUMN_NOTES: [&str; 7] = [
-    "RSS and CPU come from the downloader's own `rusage` (wait4): peak resident memory, user + system time.",
+    "RSS is each program's own peak resident memory: ours say it in their report (Linux's VmHWM as they end); the book's scripts are read in procfs every 10 ms; never wait4's ru_maxrss, which a child starts with its parent's. CPU is user + system time, from wait4.",
     "threads is the peak of the `Threads:` line of the process's status in procfs (Linux), sampled every 10 ms: the main thread, then one per \
      pool worker for flags-threadpool; flags-tokio and flags-combinators run every task on one thread (a \
      current-thread runtime), plus one blocking thread where `spawn_blocking` saves the files, and the \
-     Ctrl-C handler's; ureq (flags-seq, flags-threadpool) adds a short-lived thread per name lookup.",
+     Ctrl-C handler's; ureq (flags-seq, flags-threadpool) looks the server's name up once per run.",
     "ideal is the least time the server's injected delays allow: their sum over one connection, \
      max(sum/N, longest) for N, and efficiency is ideal / elapsed (our downloaders only: the book's \
      scripts give up on a request after 3.1 s).",
