@@ -6,14 +6,18 @@
 
 use std::process::Command;
 
+mod common;
+
 /// The steps, as check names them, in its order.
 const STEPS: [&str; 5] = ["counted", "concurrent", "bounded", "never blocks", "ctrl-c"];
 
-/// `cargo xtask check PACKAGE --profile dev`, with `FLAGS_FIXTURE=mode` when given: its exit
-/// code and stdout.
+/// `cargo xtask check PACKAGE` on the test build's programs, with `FLAGS_FIXTURE=mode` when
+/// given: its exit code and stdout.
 fn check(package: &str, mode: Option<&str>) -> (i32, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
-    command.args(["check", package, "--profile", "dev"]);
+    command
+        .args(["check", package])
+        .args(common::programs(&[package, "flags-server"]));
     if let Some(mode) = mode {
         command.env("FLAGS_FIXTURE", mode);
     }

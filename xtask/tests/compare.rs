@@ -5,11 +5,21 @@ use std::process::Command;
 
 mod common;
 
+/// The programs a compare runs.
+const PROGRAMS: [&str; 5] = [
+    "flags-seq",
+    "flags-threadpool",
+    "flags-tokio",
+    "flags-combinators",
+    "flags-server",
+];
+
 use common::{assert_adds_up, json, xtask_ok};
 
 #[test]
 fn quick_compare_writes_consistent_reports() {
     let out = tempfile::tempdir().unwrap();
+    // Built by xtask, to see its build line too.
     let args = [
         "compare",
         "--quick",
@@ -145,13 +155,12 @@ fn local_rows_are_held_to_a_floor_measured_on_this_machine() {
     let downloads = tempfile::tempdir().unwrap();
     std::fs::write(downloads.path().join("theirs.txt"), "not ours").unwrap();
     let downloads_arg = downloads.path().to_str().unwrap();
-    let args = [
+    let programs = common::programs(&PROGRAMS);
+    let mut args = vec![
         "compare",
         "--downloads",
         downloads_arg,
         "--quick",
-        "--profile",
-        "dev",
         "--scenario",
         "local,error",
         "--impl",
@@ -163,6 +172,7 @@ fn local_rows_are_held_to_a_floor_measured_on_this_machine() {
         "--repeat",
         "1",
     ];
+    args.extend(programs.iter().map(String::as_str));
     let stdout = xtask_ok(&args, out.path());
     let left: Vec<_> = std::fs::read_dir(downloads.path())
         .unwrap()

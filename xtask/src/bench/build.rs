@@ -112,10 +112,27 @@ fn build(root: &Path, profile: BuildProfile) -> anyhow::Result<Bins> {
     Ok(bins)
 }
 
-/// Build other packages of the workspace (a student's, the server) and return their binaries'
-/// paths, in the order of `names`: each package's binary has the package's name.
-pub fn package_binaries(profile: BuildProfile, names: &[&str]) -> anyhow::Result<Vec<PathBuf>> {
-    cargo_build(&crate::util::workspace_root(), profile, names)
+/// Other packages of the workspace (a student's, the server): their binaries' paths, in the
+/// order of `names`, each named as its package; built, or taken from `bin_dir`.
+pub fn package_binaries(
+    bin_dir: Option<&Path>,
+    profile: BuildProfile,
+    names: &[&str],
+) -> anyhow::Result<Vec<PathBuf>> {
+    let Some(dir) = bin_dir else {
+        return cargo_build(&crate::util::workspace_root(), profile, names);
+    };
+    names
+        .iter()
+        .map(|name| {
+            let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+            if path.is_file() {
+                Ok(path)
+            } else {
+                bail!("--bin-dir {}: no {name} there", dir.display())
+            }
+        })
+        .collect()
 }
 
 /// `$CARGO build [--release] -p ...`, reading the binaries' paths from cargo's JSON messages,

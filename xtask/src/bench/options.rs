@@ -26,6 +26,10 @@ pub struct Shared {
     /// Cargo profile to build and run (dev builds are quicker to get, slower to run)
     #[arg(long, value_enum, default_value = "release")]
     pub profile: BuildProfile,
+    /// Take the programs (named PACKAGE there, as cargo names them) and flags-server from DIR
+    /// instead of building them
+    #[arg(long, value_name = "DIR")]
+    pub bin_dir: Option<PathBuf>,
 }
 
 /// The options of every measuring task: how long, how often, against what, built how.
@@ -48,9 +52,6 @@ pub struct Common {
     /// A short run: repeat 1, budget 3 s, fewer codes, shorter delays
     #[arg(long)]
     pub quick: bool,
-    /// Take the downloaders and flags-server from DIR instead of building
-    #[arg(long, value_name = "DIR")]
-    pub bin_dir: Option<PathBuf>,
     /// Where the reports go [default: <target dir>/compare]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

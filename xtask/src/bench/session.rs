@@ -115,7 +115,7 @@ impl Session {
         // Up to 1000 connections at each end: raise this process's open-file limit, which the
         // servers and downloaders inherit.
         let _ = rlimit::increase_nofile_limit(u64::MAX);
-        let bins = build::binaries(common.bin_dir.as_deref(), common.shared.profile)?;
+        let bins = build::binaries(common.shared.bin_dir.as_deref(), common.shared.profile)?;
         if process::aborted() {
             return Ok(Err(interrupted()));
         }

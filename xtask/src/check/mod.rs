@@ -10,6 +10,7 @@
 mod runs;
 mod steps;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::bench::build;
@@ -28,13 +29,17 @@ pub struct Args {
     /// Cargo profile to build and check
     #[arg(long, value_enum, default_value = "release")]
     profile: BuildProfile,
+    /// Take the program (named PACKAGE there) and flags-server from DIR instead of building
+    #[arg(long, value_name = "DIR")]
+    bin_dir: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     process::on_ctrl_c(None);
     // Up to MAX_REQ connections at each end.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
-    let built = build::package_binaries(args.profile, &[&args.package, "flags-server"])?;
+    let names = [args.package.as_str(), "flags-server"];
+    let built = build::package_binaries(args.bin_dir.as_deref(), args.profile, &names)?;
     let (program, server) = (&built[0], &built[1]);
     // The runs' flags and traces: a directory of this check's own, removed at the end.
     let work = Owned::new_in(&std::env::temp_dir(), "check")?;

@@ -102,12 +102,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Up to 1000 connections at each end, as compare does.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let root = crate::util::workspace_root();
-    let bins = build::binaries(None, args.shared.profile)?;
+    let bins = build::binaries(args.shared.bin_dir.as_deref(), args.shared.profile)?;
     let theirs: Vec<&str> = args.with.iter().map(String::as_str).collect();
     let their_bins = if theirs.is_empty() {
         Vec::new()
     } else {
-        build::package_binaries(args.shared.profile, &theirs)?
+        build::package_binaries(args.shared.bin_dir.as_deref(), args.shared.profile, &theirs)?
     };
     let server = ServerProcess::start(
         &bins.server,

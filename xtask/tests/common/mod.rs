@@ -108,3 +108,19 @@ pub fn contrast_with_white(hex: &str) -> f64 {
     let luminance = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
     1.05 / (luminance + 0.05)
 }
+
+/// How the tests get the workspace's programs: from the directory `cargo test --workspace` has
+/// just built them into, xtask's own (`--bin-dir`), when `names` are all there; else built by
+/// xtask in the dev profile. A build by xtask would make them again with other features than
+/// the tests' build gave them: seconds each, on every run.
+pub fn programs(names: &[&str]) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_BIN_EXE_xtask"))
+        .parent()
+        .expect("xtask's directory");
+    let exe = |name: &str| dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    if names.iter().all(|name| exe(name).is_file()) {
+        vec!["--bin-dir".into(), dir.display().to_string()]
+    } else {
+        vec!["--profile".into(), "dev".into()]
+    }
+}
