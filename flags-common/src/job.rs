@@ -94,7 +94,7 @@ impl Run {
         let started = Instant::now();
         let now = self.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
         self.peak_in_flight.fetch_max(now, Ordering::Relaxed);
-        self.progress.started(cc);
+        self.progress.started(cc, now);
         self.trace(|| TraceEvent::Start {
             cc: cc.to_string(),
             t: self.secs(started),
@@ -109,9 +109,10 @@ impl Run {
     pub fn record(&self, cc: &str, started: Instant, result: Result<Saved, FetchError>) -> Status {
         let ended = Instant::now();
         // Out of flight; a `record` without its `start` leaves the count at zero.
-        let _ = self
+        let before = self
             .in_flight
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+        let in_flight = before.map_or(0, |n| n - 1);
         let (status, reason, saved_on) = match result {
             Ok(saved) => (Status::Ok, saved.note, Some(saved.saved_on)),
             Err(FetchError::NotFound) => (Status::NotFound, None, None),
@@ -128,7 +129,7 @@ impl Run {
             };
             say(&line);
         }
-        self.progress.finished(cc, status);
+        self.progress.finished(cc, status, in_flight);
         self.trace(|| TraceEvent::End {
             cc: cc.to_string(),
             start: self.secs(started),

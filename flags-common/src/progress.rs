@@ -6,7 +6,6 @@
 //! lands under the live view and not in the middle of it, and nothing stale is left on screen.
 
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -23,8 +22,8 @@ use narrow::NarrowStderr;
 /// The live view of one run, told of each code as it starts and as it ends.
 pub(crate) struct Progress {
     view: View,
-    /// For a `--board` shown as a bar: the downloads in flight, which the bar then says.
-    in_flight: Option<AtomicUsize>,
+    /// A `--board` shown as a bar: the bar then says how many are in flight.
+    says_in_flight: bool,
 }
 
 enum View {
@@ -46,7 +45,7 @@ impl Progress {
     /// `board`: the user asked for `--board`; it is drawn when the terminal is large enough,
     /// else one line says so and the bar is shown.
     pub(crate) fn new(cc_list: &[String], verbose: bool, board: bool) -> Progress {
-        let mut in_flight = None;
+        let mut says_in_flight = false;
         let view = if verbose || !std::io::stderr().is_terminal() {
             View::Hidden
         } else if board {
@@ -56,7 +55,7 @@ impl Progress {
                 Err(msg) => {
                     // The board's own figure, in flight, stays with the bar that stands in.
                     crate::output::warn(&msg);
-                    in_flight = Some(AtomicUsize::new(0));
+                    says_in_flight = true;
                     View::Bar(bar(cc_list.len(), " · {msg}"))
                 }
             }
@@ -68,34 +67,35 @@ impl Progress {
             View::Bar(bar) => Live::Bar(bar.clone()),
             View::Board(board) => Live::Board(board.shared()),
         };
-        Progress { view, in_flight }
-    }
-
-    /// The bar standing in for a board: say how many are in flight after `change`.
-    fn count_in_flight(&self, change: impl Fn(usize) -> usize) {
-        if let (View::Bar(bar), Some(count)) = (&self.view, &self.in_flight) {
-            let now = change(count.load(Ordering::Relaxed));
-            count.store(now, Ordering::Relaxed);
-            bar.set_message(format!("{now} in flight"));
+        Progress {
+            view,
+            says_in_flight,
         }
     }
 
-    /// A download of `cc` started.
-    pub(crate) fn started(&self, cc: &str) {
+    /// The bar standing in for a board: say that `in_flight` are in flight now.
+    fn show_in_flight(&self, in_flight: usize) {
+        if let (View::Bar(bar), true) = (&self.view, self.says_in_flight) {
+            bar.set_message(format!("{in_flight} in flight"));
+        }
+    }
+
+    /// A download of `cc` started: `in_flight` are in flight now (the job counts them).
+    pub(crate) fn started(&self, cc: &str, in_flight: usize) {
         if let View::Board(board) = &self.view {
             board.started(cc);
         }
-        self.count_in_flight(|n| n + 1);
+        self.show_in_flight(in_flight);
     }
 
-    /// The download of `cc` ended with `status`.
-    pub(crate) fn finished(&self, cc: &str, status: Status) {
+    /// The download of `cc` ended with `status`: `in_flight` are in flight now.
+    pub(crate) fn finished(&self, cc: &str, status: Status, in_flight: usize) {
         match &self.view {
             View::Hidden => {}
             View::Bar(bar) => bar.inc(1),
             View::Board(board) => board.finished(cc, status),
         }
-        self.count_in_flight(|n| n.saturating_sub(1));
+        self.show_in_flight(in_flight);
     }
 
     /// The run is over: leave the terminal ready for the final report (the bar goes, the

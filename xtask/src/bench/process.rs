@@ -76,6 +76,12 @@ pub fn budget_out(elapsed: Duration, budget: Duration, grace: Duration, ready: b
     elapsed >= budget && (ready || elapsed >= budget.saturating_add(grace))
 }
 
+/// Whether a downloader has begun its `--trace` file: its first line is written once its
+/// Ctrl-C handler is set (the file is emptied, not made, when the run starts).
+pub fn trace_begun(trace: &std::path::Path) -> bool {
+    trace.metadata().is_ok_and(|m| m.len() > 0)
+}
+
 /// Run `command` to its end: interrupted once `stop` says so (asked every 10 ms with the time
 /// since it started), killed `grace` later. `watch` is told what can be read of it while it
 /// runs, every 10 ms.

@@ -163,7 +163,7 @@ fn one(
     let grace = process::grace(settings.timeout());
     // Ours are ready for their budget's SIGINT once their trace has begun; the book's scripts
     // have no trace.
-    let ready = || !run.downloader.is_ours() || trace.metadata().is_ok_and(|m| m.len() > 0);
+    let ready = || !run.downloader.is_ours() || process::trace_begun(&trace);
     let budget = settings.budget();
     let out_of_budget = |elapsed| process::budget_out(elapsed, budget, grace, ready());
     let finished = process::run_until(command, out_of_budget, grace, |_| {})

@@ -29,8 +29,8 @@ const IN_FLIGHT_CODES: usize = 200;
 /// The in-flight run is cut here (a Ctrl-C): enough for a concurrent program to finish, and for
 /// a sequential one to show what it is.
 const IN_FLIGHT_BUDGET: Duration = Duration::from_secs(3);
-/// The LOCAL run is cut here.
-const COUNTED_BUDGET: Duration = Duration::from_secs(60);
+/// The other runs are cut here, if nothing ends them sooner (a program that never stops).
+const LONGEST: Duration = Duration::from_secs(60);
 /// Downloads ended before the Ctrl-C of the last run.
 pub const ENDED_BEFORE_CTRL_C: usize = 3;
 /// How long a program may take to end after its Ctrl-C before it is killed.
@@ -74,7 +74,14 @@ impl Seen {
             all: false,
             limit: None,
         };
-        let counted = run(program, &local, every, &work.join("counted"), |_| false)?;
+        let counted = run(
+            program,
+            &local,
+            every,
+            LONGEST,
+            &work.join("counted"),
+            |_| false,
+        )?;
         drop(local);
 
         let fixed = Delay {
@@ -86,21 +93,28 @@ impl Seen {
             all: false,
             limit: Some(IN_FLIGHT_CODES),
         };
-        let in_flight = run(program, &delay, some, &work.join("in-flight"), |_| false)?;
+        let dir = work.join("in-flight");
+        let in_flight = run(program, &delay, some, IN_FLIGHT_BUDGET, &dir, |_| false)?;
 
-        delay.reset_stats()?;
         let mut sent = false;
         let mut arrived_before = 0;
-        let run = run(program, &delay, every, &work.join("ctrl-c"), |ended| {
-            if ended < ENDED_BEFORE_CTRL_C {
-                return false;
-            }
-            if !sent {
-                sent = true;
-                arrived_before = delay.stats().map_or(0, |stats| stats.arrived);
-            }
-            true
-        })?;
+        let run = run(
+            program,
+            &delay,
+            every,
+            LONGEST,
+            &work.join("ctrl-c"),
+            |ended| {
+                if ended < ENDED_BEFORE_CTRL_C {
+                    return false;
+                }
+                if !sent {
+                    sent = true;
+                    arrived_before = delay.stats().map_or(0, |stats| stats.arrived);
+                }
+                true
+            },
+        )?;
         let ctrl_c = CtrlCRun {
             run,
             sent,
@@ -114,12 +128,14 @@ impl Seen {
     }
 }
 
-/// One run of `program` against `server`, saving into `dir`: sent its Ctrl-C when `ctrl_c`
-/// says so (asked with the number of downloads ended so far), or at the run's budget.
+/// One run of `program` against `server` (its statistics zeroed first), saving into `dir`:
+/// sent its Ctrl-C when `ctrl_c` says so (asked with the number of downloads ended so far), or
+/// at `budget`.
 fn run(
     program: &Path,
     server: &ServerProcess,
     codes: Codes,
+    budget: Duration,
     dir: &Path,
     mut ctrl_c: impl FnMut(usize) -> bool,
 ) -> anyhow::Result<Run> {
@@ -136,10 +152,6 @@ fn run(
         trace: &trace,
     }
     .command(program);
-    let budget = match codes.limit {
-        Some(_) => IN_FLIGHT_BUDGET,
-        None => COUNTED_BUDGET,
-    };
     let mut follower = TraceFollower::new(trace.clone());
     let mut events = Vec::new();
     let finished = run_until(

@@ -7,6 +7,7 @@ use std::path::Path;
 use flags_common::TraceEvent;
 
 use super::runs::{CtrlCRun, DELAY, MAX_REQ, Run, Seen};
+use crate::bench::trace::{Span, max_in_flight};
 
 /// A freed slot left empty longer than this, at the median, means the program's loop did not
 /// get to it: a fifth of the server's delay (a program that never blocks takes about 1 ms).
@@ -225,40 +226,44 @@ fn never_blocks(run: &Run) -> Verdict {
 /// Flags saved on a thread that drives several downloads at once (an event loop), and all
 /// flags saved: from the trace's thread numbers.
 fn saves_on_a_loop(events: &[TraceEvent]) -> (usize, usize) {
-    // Each download's span, by the thread that started it.
-    let mut started: HashMap<&str, (u64, f64)> = HashMap::new();
-    let mut spans: HashMap<u64, Vec<(f64, f64)>> = HashMap::new();
+    // The thread that started each download, then each download's span by that thread.
+    let mut started_on: HashMap<&str, u64> = HashMap::new();
+    let mut spans: HashMap<u64, Vec<Span>> = HashMap::new();
     let mut saves = Vec::new();
     for event in events {
         match event {
-            TraceEvent::Start { cc, t, thread_id } => {
-                started.insert(cc, (*thread_id, *t));
+            TraceEvent::Start { cc, thread_id, .. } => {
+                started_on.insert(cc, *thread_id);
             }
             TraceEvent::End {
-                cc, end, saved_on, ..
+                cc,
+                start,
+                end,
+                status,
+                saved_on,
+                ..
             } => {
-                if let Some((thread, t)) = started.get(cc.as_str()) {
-                    spans.entry(*thread).or_default().push((*t, *end));
+                if let Some(thread) = started_on.get(cc.as_str()) {
+                    let span = Span {
+                        start: *start,
+                        end: *end,
+                        status: *status,
+                    };
+                    spans.entry(*thread).or_default().push(span);
                 }
                 saves.extend(*saved_on);
             }
             TraceEvent::Summary(_) => {}
         }
     }
+    // A thread that had two downloads in flight at once runs an event loop.
     let loops: HashSet<u64> = spans
         .into_iter()
-        .filter(|(_, spans)| overlap(spans))
+        .filter(|(_, spans)| max_in_flight(spans) > 1)
         .map(|(thread, _)| thread)
         .collect();
     let on_loop = saves.iter().filter(|t| loops.contains(t)).count();
     (on_loop, saves.len())
-}
-
-/// Whether two of the spans overlap: one started before another ended.
-fn overlap(spans: &[(f64, f64)]) -> bool {
-    let mut spans = spans.to_vec();
-    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
-    spans.windows(2).any(|w| w[1].0 < w[0].1)
 }
 
 fn ctrl_c(seen: &CtrlCRun) -> Verdict {

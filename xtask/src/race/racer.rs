@@ -3,7 +3,6 @@
 //! its `--trace` file as they are written.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -51,8 +50,6 @@ pub struct Racer {
     trace: TraceFollower,
     /// Its peak memory so far and most threads, read while it runs (Linux).
     live: Arc<Mutex<Live>>,
-    /// Its first trace line has come: its Ctrl-C handler is set, the budget may interrupt it.
-    started: Arc<AtomicBool>,
 }
 
 /// What every racer is given.
@@ -113,10 +110,9 @@ impl Racer {
                 seen.threads = now.threads.max(seen.threads);
             }
         };
-        let started = Arc::new(AtomicBool::new(false));
-        let ready = Arc::clone(&started);
+        let trace_path = trace.clone();
         let out_of_budget = move |elapsed| {
-            process::budget_out(elapsed, budget, grace, ready.load(Ordering::SeqCst))
+            process::budget_out(elapsed, budget, grace, process::trace_begun(&trace_path))
         };
         let process = std::thread::Builder::new()
             .name(package.clone())
@@ -129,7 +125,6 @@ impl Racer {
             ended_at: None,
             finished: None,
             process: Some(process),
-            started,
             trace: TraceFollower::new(trace),
             live,
         })
@@ -140,7 +135,6 @@ impl Racer {
         // Seen before reading, so a process that has ended has written all it will.
         let ended = self.process.as_ref().is_some_and(JoinHandle::is_finished);
         for event in self.trace.new_events() {
-            self.started.store(true, Ordering::SeqCst);
             match event {
                 TraceEvent::Start { cc, .. } => self.board.start(&cc),
                 TraceEvent::End { cc, status, .. } => self.board.end(&cc, status),
