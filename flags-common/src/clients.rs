@@ -30,6 +30,14 @@ pub const CONNECTION_BUFFER: usize = 8 * 1024;
 /// project's redirect rule and TLS. Cloning it is cheap: the clones share one connection pool.
 #[cfg(feature = "reqwest")]
 pub fn http_client(job: &AsyncJob) -> reqwest::Client {
+    http_client_for(job.timeout)
+        .unwrap_or_else(|err| job.abort(&format!("cannot make the HTTP client: {err}")))
+}
+
+/// [`http_client`] for a timeout, without a run: what the library floor
+/// (`examples/library_floor.rs`) measures reqwest with, set up as the downloaders set it up.
+#[cfg(feature = "reqwest")]
+pub fn http_client_for(timeout: std::time::Duration) -> reqwest::Result<reqwest::Client> {
     use reqwest::redirect::Policy;
 
     let redirects = Policy::custom(|attempt| {
@@ -44,11 +52,10 @@ pub fn http_client(job: &AsyncJob) -> reqwest::Client {
         }
     });
     reqwest::Client::builder()
-        .timeout(job.timeout) // the whole request: sending, redirects, the body
+        .timeout(timeout) // the whole request: sending, redirects, the body
         .redirect(redirects)
         .tls_backend_preconfigured(crate::tls::tls_config())
         .build()
-        .unwrap_or_else(|err| job.abort(&format!("cannot make the HTTP client: {err}")))
 }
 
 /// The runtime every async downloader runs on: the book's event loop, one thread. Saving a file
@@ -102,13 +109,20 @@ fn without_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 /// no redirect: `agent.fetch(url)` does, by the project's rule.
 #[cfg(feature = "ureq")]
 pub fn blocking_agent(job: &BlockingJob) -> ureq::Agent {
+    blocking_agent_for(job.timeout, job.concur_req)
+}
+
+/// [`blocking_agent`] for a timeout and a number of requests in flight, without a run: what the
+/// library floor (`examples/library_floor.rs`) measures ureq with.
+#[cfg(feature = "ureq")]
+pub fn blocking_agent_for(timeout: std::time::Duration, in_flight: usize) -> ureq::Agent {
     let config = ureq::Agent::config_builder()
-        .timeout_global(Some(job.timeout)) // the whole call: redirects and body included
+        .timeout_global(Some(timeout)) // the whole call: redirects and body included
         .max_redirects(0)
         .input_buffer_size(CONNECTION_BUFFER)
         .output_buffer_size(CONNECTION_BUFFER)
-        .max_idle_connections(job.concur_req)
-        .max_idle_connections_per_host(job.concur_req)
+        .max_idle_connections(in_flight)
+        .max_idle_connections_per_host(in_flight)
         .build();
     crate::resolve::agent(config)
 }

@@ -219,6 +219,9 @@ impl Run {
         self.progress.finish();
         let summary = self.summary(counter);
         self.trace(|| TraceEvent::Summary(summary.clone()));
+        if let Some(trace) = &self.trace {
+            trace.close();
+        }
         summary
     }
 
@@ -240,6 +243,7 @@ impl Run {
     /// work without, such as its threads (a process limit) or its runtime.
     pub fn abort(&self, msg: &str) -> ! {
         self.progress.finish();
+        crate::trace::flush_pending();
         warn(&format!("error: {msg}"));
         std::process::exit(1)
     }

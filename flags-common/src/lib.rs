@@ -75,9 +75,9 @@ use std::process::ExitCode;
 
 pub use bounds::ConcurReq;
 #[cfg(feature = "ureq")]
-pub use clients::blocking_agent;
+pub use clients::{blocking_agent, blocking_agent_for};
 #[cfg(feature = "reqwest")]
-pub use clients::{event_loop, http_client};
+pub use clients::{event_loop, http_client, http_client_for};
 pub use codes::{POP20_CC, all_codes, every_code, expand_cc_args};
 pub use error::FetchError;
 pub use http::{Fetch, MAX_REDIRECTS, ReadBody, ReadBodyAsync};
@@ -145,9 +145,7 @@ pub fn main(download_many: fn(&Job) -> Counter, concur_req: ConcurReq) -> ExitCo
 /// limit too low for one request, is said in one `error:` line: exit status 1.
 fn start_up(args: &Settings, max_req: usize) -> Result<Server, ExitCode> {
     // First, before any thread starts: the signals' mask is inherited by every thread (Unix).
-    if let Err(err) =
-        interrupt::handle_stop_signals(progress::interrupt, progress::restore_terminal)
-    {
+    if let Err(err) = interrupt::handle_stop_signals(progress::interrupt, quit_now) {
         warn(&format!(
             "warning: cannot catch Ctrl-C ({err}): it will stop the run at once, without a report"
         ));
@@ -165,6 +163,13 @@ fn start_up(args: &Settings, max_req: usize) -> Result<Server, ExitCode> {
         warn(note);
     }
     Ok(server)
+}
+
+/// A second Ctrl-C (or SIGTERM, SIGHUP): the terminal as it was, and the events of the run so far
+/// in its `--trace` file, before the process quits.
+fn quit_now() {
+    progress::restore_terminal();
+    trace::flush_pending();
 }
 
 /// The country's name in a `metadata.json` body: `{"tld_cc": ".br", "iso_cc": "BR", "country": "Brazil"}`.

@@ -16,7 +16,7 @@ use std::fs;
 use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime};
 
 /// Temporary files are named `.flags-<pid>-<16 hex digits>.partial`.
@@ -136,10 +136,7 @@ fn create_temporary(dir: &Path) -> io::Result<(PathBuf, fs::File)> {
     loop {
         // Each `RandomState` has keys of its own: random per thread, then one more each time.
         let random = RandomState::new().hash_one(SystemTime::now());
-        let tmp = dir.join(format!(
-            "{PREFIX}{}-{random:016x}{PARTIAL}",
-            std::process::id()
-        ));
+        let tmp = dir.join(format!("{PREFIX}{}-{random:016x}{PARTIAL}", pid()));
         // create_new: O_CREAT | O_EXCL, which never opens an existing file nor follows a link.
         let created = fs::OpenOptions::new()
             .write(true)
@@ -154,6 +151,12 @@ fn create_temporary(dir: &Path) -> io::Result<(PathBuf, fs::File)> {
             Err(err) => return Err(err),
         }
     }
+}
+
+/// This process's id, asked of the system once (each `std::process::id()` is a system call).
+fn pid() -> u32 {
+    static PID: OnceLock<u32> = OnceLock::new();
+    *PID.get_or_init(std::process::id)
 }
 
 /// Lock a temporary file just made, and check it is still in place under its name.

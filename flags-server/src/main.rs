@@ -85,6 +85,10 @@ struct Args {
     /// The first line of stdout: the base URL, or the same and more as one line of JSON
     #[arg(long, value_enum, value_name = "FORMAT", default_value = "url")]
     ready: ReadyLine,
+    /// Draw every flag before the ready line, not beside the first requests: for measuring,
+    /// so that no run pays for the drawing or shares the CPU with it
+    #[arg(long)]
+    warm: bool,
 }
 
 fn parse_max_connections(s: &str) -> Result<usize, String> {
@@ -146,7 +150,7 @@ fn connections(n: usize) -> String {
 /// before anything is bound, printed on stdout, or asked of the system.
 fn main() -> ExitCode {
     let args = Args::parse();
-    let ready_line = args.ready;
+    let (ready_line, warm) = (args.ready, args.warm);
     let mut config = config(args);
     if let Err(e) = config.validate() {
         stderr_line(&format!("error: {e}"));
@@ -166,7 +170,7 @@ fn main() -> ExitCode {
         .build();
     match runtime {
         Ok(runtime) => {
-            let code = runtime.block_on(serve(config, ready_line));
+            let code = runtime.block_on(serve(config, ready_line, warm));
             // Work left on the blocking pool (a file read under --root) is not waited for.
             runtime.shutdown_timeout(Duration::from_millis(100));
             code
@@ -179,7 +183,7 @@ fn main() -> ExitCode {
 }
 
 /// Binds, says where on stdout, serves until Ctrl-C or SIGTERM.
-async fn serve(config: Config, ready_line: ReadyLine) -> ExitCode {
+async fn serve(config: Config, ready_line: ReadyLine, warm: bool) -> ExitCode {
     let addr = SocketAddr::new(config.bind, config.port);
     let listener = match flags_server::listen(addr) {
         Ok(listener) => listener,
@@ -192,6 +196,9 @@ async fn serve(config: Config, ready_line: ReadyLine) -> ExitCode {
     let stop = flags_server::stop_signal();
     let addr = listener.local_addr().unwrap_or(addr);
     let ready = flags_server::ready(addr, &config);
+    if warm && config.root.is_none() {
+        flags_server::warm_up();
+    }
     let line = match ready_line {
         ReadyLine::Url => ready.base_url.clone(),
         ReadyLine::Json => serde_json::to_string(&ready).unwrap_or_default(),
@@ -201,7 +208,7 @@ async fn serve(config: Config, ready_line: ReadyLine) -> ExitCode {
     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
     drop(out);
     stderr_line(&summary(&config, addr, config.max_connections));
-    if config.root.is_none() {
+    if config.root.is_none() && !warm {
         // Each flag is drawn on its first request; drawing them all now, off the runtime's
         // threads, saves those first requests the wait. No thread to spare: they wait.
         let _ = std::thread::Builder::new().spawn(flags_server::warm_up);

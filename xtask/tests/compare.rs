@@ -5,13 +5,15 @@ use std::process::Command;
 
 mod common;
 
-/// The programs a compare runs.
-const PROGRAMS: [&str; 5] = [
+/// The programs a compare runs: the library floor is an example of flags-common, which
+/// `cargo test --workspace` builds too.
+const PROGRAMS: [&str; 6] = [
     "flags-seq",
     "flags-threadpool",
     "flags-tokio",
     "flags-combinators",
     "flags-server",
+    "examples/library_floor",
 ];
 
 use common::{assert_adds_up, json, xtask_ok};
@@ -196,9 +198,12 @@ fn local_rows_are_held_to_a_floor_measured_on_this_machine() {
         // -l 20: twenty GETs, and a file for each flag the server has among them.
         assert_eq!(floor["files"], row["median"]["ok"], "{row}");
         assert!(floor["times"].as_f64().unwrap() > 0.0, "{row}");
+        // The library's floor, run around each repeat: its time, and the row's against it.
+        assert!(floor["library_s"].as_f64().unwrap() > 0.0, "{row}");
+        assert!(floor["library_times"].as_f64().unwrap() > 0.0, "{row}");
     }
     let md = std::fs::read_to_string(out.path().join("report.md")).unwrap();
-    assert!(md.contains("| × floor |"), "{md}");
+    assert!(md.contains("| × floor | × library floor |"), "{md}");
     let local = md
         .lines()
         .find(|l| l.starts_with("| LOCAL | flags-tokio | 5 |"))
@@ -218,6 +223,8 @@ fn local_rows_are_held_to_a_floor_measured_on_this_machine() {
             "{text}"
         );
         assert!(text.contains("20 keep-alive GETs"), "{text}");
+        assert!(text.contains("Library floor, the same 20 GETs"), "{text}");
+        assert!(text.contains("LOCAL × library floor"), "{text}");
     }
     assert!(md.contains("It leaves out") && html.contains("It leaves out"));
 }

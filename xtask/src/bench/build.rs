@@ -15,11 +15,27 @@ use super::options::BuildProfile;
 /// The server's package and binary.
 const SERVER: &str = "flags-server";
 
-/// Each binary's path: the downloaders', by downloader, and the server's.
+/// The library floor (`bench::floor`): an example of flags-common, built beside the
+/// downloaders with the features they turn on there.
+const LIBRARY_FLOOR: Example = Example {
+    package: "flags-common",
+    name: "library_floor",
+};
+
+/// An example to build, and the package it is in.
+#[derive(Clone, Copy)]
+struct Example {
+    package: &'static str,
+    name: &'static str,
+}
+
+/// Each binary's path: the downloaders', by downloader, the server's, and the library floor's
+/// (None when `--bin-dir` has none).
 #[derive(Debug, Default)]
 pub struct Bins {
     downloaders: HashMap<Impl, PathBuf>,
     pub server: PathBuf,
+    pub library_floor: Option<PathBuf>,
 }
 
 impl Bins {
@@ -71,6 +87,13 @@ fn locate(dir: &Path) -> anyhow::Result<Bins> {
         }
         bins.set(which, path);
     }
+    // Where cargo puts a package's examples, beside its binaries.
+    let example = dir.join("examples").join(format!(
+        "{}{}",
+        LIBRARY_FLOOR.name,
+        std::env::consts::EXE_SUFFIX
+    ));
+    bins.library_floor = example.is_file().then_some(example);
     Ok(bins)
 }
 
@@ -101,11 +124,15 @@ struct Target {
     name: String,
 }
 
-/// `$CARGO build [--release] -p ...` of this project's downloaders and the server.
+/// `$CARGO build [--release] -p ...` of this project's downloaders, the server and the library
+/// floor.
 fn build(root: &Path, profile: BuildProfile) -> anyhow::Result<Bins> {
     let names: Vec<&str> = packages().map(|(_, name)| name).collect();
-    let built = cargo_build(root, profile, &names)?;
-    let mut bins = Bins::default();
+    let mut built = cargo_build(root, profile, &names, Some(LIBRARY_FLOOR))?;
+    let mut bins = Bins {
+        library_floor: built.pop(),
+        ..Bins::default()
+    };
     for ((which, _), exe) in packages().zip(built) {
         bins.set(which, exe);
     }
@@ -120,7 +147,7 @@ pub fn package_binaries(
     names: &[&str],
 ) -> anyhow::Result<Vec<PathBuf>> {
     let Some(dir) = bin_dir else {
-        return cargo_build(&crate::util::workspace_root(), profile, names);
+        return cargo_build(&crate::util::workspace_root(), profile, names, None);
     };
     names
         .iter()
@@ -136,8 +163,13 @@ pub fn package_binaries(
 }
 
 /// `$CARGO build [--release] -p ...`, reading the binaries' paths from cargo's JSON messages,
-/// in the order of `names`.
-fn cargo_build(root: &Path, profile: BuildProfile, names: &[&str]) -> anyhow::Result<Vec<PathBuf>> {
+/// in the order of `names`, then `example`'s.
+fn cargo_build(
+    root: &Path,
+    profile: BuildProfile,
+    names: &[&str],
+    example: Option<Example>,
+) -> anyhow::Result<Vec<PathBuf>> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
@@ -159,6 +191,10 @@ fn cargo_build(root: &Path, profile: BuildProfile, names: &[&str]) -> anyhow::Re
     for name in names {
         command.args(["-p", name]);
     }
+    if let Some(example) = example {
+        // Naming a target builds only what is named: the binaries too, then.
+        command.args(["-p", example.package, "--bins", "--example", example.name]);
+    }
     // The downloaders and the server are said in a few words: the line fits a projector.
     let all: Vec<&str> = packages().map(|(_, name)| name).collect();
     let what = if names == all.as_slice() {
@@ -173,7 +209,12 @@ fn cargo_build(root: &Path, profile: BuildProfile, names: &[&str]) -> anyhow::Re
         .spawn()
         .context("cannot run cargo")?;
     let stdout = child.stdout.take().context("no stdout")?;
-    let mut found: Vec<Option<PathBuf>> = vec![None; names.len()];
+    let targets: Vec<&str> = names
+        .iter()
+        .copied()
+        .chain(example.map(|e| e.name))
+        .collect();
+    let mut found: Vec<Option<PathBuf>> = vec![None; targets.len()];
     for line in BufReader::new(stdout).lines() {
         let Ok(message) = serde_json::from_str::<Message>(&line?) else {
             continue;
@@ -184,14 +225,14 @@ fn cargo_build(root: &Path, profile: BuildProfile, names: &[&str]) -> anyhow::Re
         if message.reason != "compiler-artifact" {
             continue;
         }
-        if let Some(slot) = names.iter().position(|name| *name == target.name) {
+        if let Some(slot) = targets.iter().position(|name| *name == target.name) {
             found[slot] = Some(exe);
         }
     }
     if !child.wait()?.success() {
         bail!("cargo build failed");
     }
-    names
+    targets
         .iter()
         .zip(found)
         .map(|(name, exe)| exe.with_context(|| format!("cargo build reported no {name} binary")))

@@ -6,6 +6,8 @@ use clap::ValueEnum;
 use flags_common::ConcurReq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::floor::Client;
+
 /// The three ways of the talk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Model {
@@ -66,6 +68,14 @@ impl Impl {
             Impl::Threadpool => "flags-threadpool",
             Impl::Tokio => "flags-tokio",
             Impl::Combinators => "flags-combinators",
+        }
+    }
+
+    /// The HTTP client it is built on.
+    pub fn client(self) -> Client {
+        match self {
+            Impl::Seq | Impl::Threadpool => Client::Ureq,
+            Impl::Tokio | Impl::Combinators => Client::Reqwest,
         }
     }
 

@@ -9,6 +9,11 @@
 //! Each part is the median of `REPEATS` tries, against a LOCAL server process of its own. The
 //! floor is the start-up, then the longer of the other two: a downloader may write its files
 //! while it downloads (tokio does), so adding them would give a "floor" that a run can beat.
+//!
+//! Beside it, the library's floor: the same GETs made by the downloader's own HTTP client, set
+//! up as the downloaders set it up, at the same `-m`, and nothing else (flags-common's example
+//! `library_floor`). What a run takes beyond it is what this project's code adds to the
+//! library: the job's bookkeeping, the trace, the saves, the progress line.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -43,6 +48,14 @@ pub struct Floor {
     pub files: usize,
     /// (start-up + the run's elapsed) / the floor; None when the run has no elapsed time.
     pub times: Option<f64>,
+    /// The library's floor: the row's own client alone, the same GETs at the same `-m`, from
+    /// before the client is made to the last body (the span of a run's elapsed time). None
+    /// when it was not measured (no `library_floor` in `--bin-dir`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library_s: Option<f64>,
+    /// The run's elapsed / the library's floor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library_times: Option<f64>,
 }
 
 impl Floor {
@@ -114,6 +127,61 @@ impl Drop for Meter {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.scratch);
     }
+}
+
+/// The HTTP client a downloader is built on, by the name `library_floor` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Client {
+    /// Blocking: flags-seq, flags-threadpool.
+    Ureq,
+    /// Async, on tokio: flags-tokio, flags-combinators.
+    Reqwest,
+}
+
+impl Client {
+    pub fn name(self) -> &'static str {
+        match self {
+            Client::Ureq => "ureq",
+            Client::Reqwest => "reqwest",
+        }
+    }
+}
+
+/// One run of the library floor (`library_floor`, flags-common's example) for `client` at
+/// `in_flight` against `base_url`: its elapsed seconds and how its GETs ended.
+pub fn library(
+    bin: &Path,
+    client: Client,
+    in_flight: usize,
+    base_url: &str,
+    codes: &[String],
+) -> anyhow::Result<LibraryRun> {
+    let output = Command::new(bin)
+        .arg(client.name())
+        .arg(in_flight.to_string())
+        .arg(base_url)
+        .args(codes)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("cannot run {}", bin.display()))?;
+    let said = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(said.trim())
+        .with_context(|| format!("{} said {said:?} ({})", bin.display(), output.status))
+}
+
+/// What `library_floor` prints: the seconds from before its client is made to the last body,
+/// and how its GETs ended.
+#[derive(Debug, Deserialize)]
+pub struct LibraryRun {
+    pub elapsed_s: f64,
+    pub ended: LibraryEnded,
+}
+
+#[derive(Debug, PartialEq, Eq, Deserialize)]
+pub struct LibraryEnded {
+    pub ok: usize,
+    pub not_found: usize,
 }
 
 /// The path of each code's flag under the server's base URL (`http://HOST:PORT/flags`).

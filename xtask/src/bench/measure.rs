@@ -62,6 +62,10 @@ pub struct Measure {
     pub killed: bool,
     /// The run's `--trace` file (our downloaders only).
     pub trace_file: Option<PathBuf>,
+    /// The library's floor, run just before and just after this run against the same server:
+    /// the mean of their elapsed seconds (compare's LOCAL rows of ours; see `floor::library`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library_floor_s: Option<f64>,
 }
 
 impl Measure {
@@ -196,6 +200,7 @@ impl Measure {
             in_flight_peak: middle(repeats.iter().filter_map(|m| m.in_flight_peak)),
             ideal_s: real(|m| m.ideal_s),
             efficiency: real(|m| m.efficiency),
+            library_floor_s: real(|m| m.library_floor_s),
             budget_hit: repeats.iter().any(|m| m.budget_hit),
             killed: repeats.iter().any(|m| m.killed),
             ..mid.clone()
@@ -205,7 +210,7 @@ impl Measure {
 
 /// The median of measured real numbers: the mean of the two middle ones when there is an even
 /// number of them.
-pub(super) fn median(mut values: Vec<f64>) -> Option<f64> {
+pub(crate) fn median(mut values: Vec<f64>) -> Option<f64> {
     values.retain(|v| v.is_finite());
     if values.is_empty() {
         return None;

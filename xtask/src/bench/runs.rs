@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::build::Bins;
 use super::downloader::Downloader;
 use super::downloads::Downloads;
-use super::floor::Floor;
+use super::floor::{self, Client, Floor, LibraryEnded, LibraryRun};
 use super::invocation::{Codes, Invocation};
 use super::measure::Measure;
 use super::options::Settings;
@@ -54,6 +54,8 @@ pub struct Bench<'a> {
     pub python: Option<&'a Python>,
     /// Where the runs save their flags, a directory for each run.
     pub downloads: &'a Downloads,
+    /// The library floor, run beside each LOCAL run of ours (compare's); None: not run.
+    pub library_floor: Option<&'a Path>,
 }
 
 /// Every planned run, each `--repeat` times, profile by profile. None when Ctrl-C stopped it.
@@ -124,6 +126,8 @@ fn one(
     server: &ServerProcess,
     bench: &Bench<'_>,
 ) -> anyhow::Result<(Measure, Vec<Span>)> {
+    let library = LibraryFloor::beside(run, server, bench);
+    let before = library.as_ref().map(LibraryFloor::run).transpose()?;
     server.reset_stats()?;
     let settings = bench.settings;
     let name = format!(
@@ -195,6 +199,9 @@ fn one(
         measure.hold_to_ideal(stats, run.concurrency);
     }
     measure.server_stats = stats;
+    if let (Some(library), Some(before)) = (&library, before) {
+        measure.library_floor_s = library.around(before, &measure)?;
+    }
     if measure.tally.asked == 0 {
         bail!(
             "{} reported nothing (exit {:?}):\n{}{}",
@@ -205,4 +212,73 @@ fn one(
         );
     }
     Ok((measure, spans))
+}
+
+/// The library's floor beside a LOCAL run of ours, against its server (`floor::library`): the
+/// same GETs by the same client at the same `-m`, and nothing else.
+struct LibraryFloor<'a> {
+    bin: &'a Path,
+    client: Client,
+    in_flight: usize,
+    codes: Vec<String>,
+    base_url: &'a str,
+}
+
+impl<'a> LibraryFloor<'a> {
+    /// Whether `run` gets one: compare's LOCAL runs of ours.
+    fn beside(run: &Run, server: &'a ServerProcess, bench: &Bench<'a>) -> Option<LibraryFloor<'a>> {
+        let (Downloader::Rust(implementation), Some(bin)) = (run.downloader, bench.library_floor)
+        else {
+            return None;
+        };
+        let codes = Codes {
+            all: false,
+            limit: bench.settings.limit,
+        };
+        (run.profile == Profile::Local).then(|| LibraryFloor {
+            bin,
+            client: implementation.client(),
+            in_flight: run.concurrency,
+            codes: codes.list(),
+            base_url: &server.ready.base_url,
+        })
+    }
+
+    fn run(&self) -> anyhow::Result<LibraryRun> {
+        let LibraryFloor {
+            bin,
+            client,
+            in_flight,
+            ref codes,
+            base_url,
+        } = *self;
+        floor::library(bin, client, in_flight, base_url, codes)
+    }
+
+    /// The library floor's runs just before and just after the run that `measure` measured:
+    /// the mean of their elapsed times, which drift with the machine's load as the run's does;
+    /// None when the run did not end whole. Their GETs must end as the run's did.
+    fn around(&self, before: LibraryRun, measure: &Measure) -> anyhow::Result<Option<f64>> {
+        let tally = &measure.tally;
+        let whole = tally.not_attempted == 0 && tally.errors == 0;
+        if !whole || measure.budget_hit || measure.killed {
+            return Ok(None);
+        }
+        let after = self.run()?;
+        let expected = LibraryEnded {
+            ok: tally.ok,
+            not_found: tally.not_found,
+        };
+        for ended in [&before.ended, &after.ended] {
+            if *ended != expected {
+                bail!(
+                    "the library floor ({}, {} in flight) ended its GETs otherwise than the run \
+                     beside it: {ended:?}, not {expected:?}",
+                    self.client.name(),
+                    self.in_flight
+                );
+            }
+        }
+        Ok(Some((before.elapsed_s + after.elapsed_s) / 2.0))
+    }
 }

@@ -23,7 +23,8 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     /// A server with `profile`'s settings on `port` (0: a free one), seeded; `delay` replaces
-    /// the profile's delays, except on LOCAL, which has none.
+    /// the profile's delays, except on LOCAL, which has none (and has its flags drawn before
+    /// it is ready).
     pub fn start(
         bin: &Path,
         profile: Profile,
@@ -38,6 +39,11 @@ impl ServerProcess {
             .args(["--profile", profile.label()]);
         if let (Some(delay), true) = (delay, profile != Profile::Local) {
             command.arg("--delay").arg(delay.to_string());
+        }
+        if profile == Profile::Local {
+            // Every flag drawn before it is ready: a LOCAL run has no delay to hide the drawing
+            // of a flag on its first request, and the first run would pay for it.
+            command.arg("--warm");
         }
         command
             .stdin(Stdio::null())

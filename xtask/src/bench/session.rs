@@ -137,6 +137,7 @@ impl Session {
             out: &self.out,
             python: self.python.as_ref(),
             downloads: &self.downloads,
+            library_floor: None,
         }
     }
 }

@@ -7,8 +7,9 @@ use std::collections::btree_map::Entry;
 use flags_server::Profile;
 
 use crate::bench::downloader::{Downloader, Impl};
-use crate::bench::floor::{Floor, Meter, REPEATS};
+use crate::bench::floor::{Client, Floor, Meter, REPEATS};
 use crate::bench::invocation::Codes;
+use crate::bench::measure::median;
 use crate::bench::process::aborted;
 use crate::bench::runs::{Bench, Row};
 
@@ -47,6 +48,7 @@ pub fn fill(rows: &mut [Row], bench: &Bench<'_>) -> anyhow::Result<Option<Vec<St
         row.floor = Some(Floor {
             startup_s: startup[&implementation],
             requests_s: requests[&connections],
+            library_s: row.median.library_floor_s,
             connections,
             ..Floor::default()
         });
@@ -60,11 +62,66 @@ pub fn fill(rows: &mut [Row], bench: &Bench<'_>) -> anyhow::Result<Option<Vec<St
                 .median
                 .elapsed_s
                 .map(|e| (floor.startup_s + e) / floor.total_s());
+            // Run by run: each against the library floor's runs around it.
+            let ratios = row.repeats.iter().filter_map(|m| {
+                let (elapsed, library) = (m.elapsed_s?, m.library_floor_s?);
+                Some(elapsed / library)
+            });
+            floor.library_times = median(ratios.collect());
         }
     }
     let mut lines = vec![parts(&requests, &startup, files_s, files, meter.gets())];
     lines.extend(times(rows));
+    lines.push(library_parts(rows, meter.gets()));
+    lines.extend(library_times(rows));
     Ok(Some(lines))
+}
+
+/// Each LOCAL row against its library's floor, in one line.
+fn library_times(rows: &[Row]) -> Option<String> {
+    let parts: Vec<String> = rows
+        .iter()
+        .filter_map(|row| {
+            let x = row.floor.as_ref()?.library_times?;
+            Some(format!("{} -m {} {x:.2}×", row.downloader, row.concurrency))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| {
+        format!(
+            "LOCAL × library floor, the median over the repeats of a run's elapsed / the mean of \
+             the library floor's runs around it: {}.",
+            parts.join(", ")
+        )
+    })
+}
+
+/// What the library floors measured, or why there are none.
+fn library_parts(rows: &[Row], gets: usize) -> String {
+    let library: BTreeMap<(Client, usize), f64> = rows
+        .iter()
+        .filter_map(|row| {
+            let Downloader::Rust(implementation) = row.downloader else {
+                return None;
+            };
+            let seconds = row.floor.as_ref()?.library_s?;
+            Some(((implementation.client(), row.concurrency), seconds))
+        })
+        .collect();
+    if library.is_empty() {
+        return "No library floor: --bin-dir has no examples/library_floor (cargo build -p \
+                flags-common --features ureq,reqwest --example library_floor)."
+            .to_string();
+    }
+    let each: Vec<String> = library
+        .iter()
+        .map(|((client, n), s)| format!("{} -m {n} {:.1} ms", client.name(), s * 1000.0))
+        .collect();
+    format!(
+        "Library floor, the same {gets} GETs by the row's own client set up as ours, and nothing \
+         else (no trace, no saves, no progress line), run just before and just after each of the \
+         row's runs: {}.",
+        each.join(", ")
+    )
 }
 
 /// Each LOCAL row against its floor, in one line: `flags-tokio -m 5 1.10×, ...`.

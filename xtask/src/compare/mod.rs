@@ -75,7 +75,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         session.python.is_some(),
         codes,
     );
-    let Some(mut rows) = runs::all(&plan, &session.bench())? else {
+    // LOCAL runs of ours each get the library's floor run beside them.
+    let bench = runs::Bench {
+        library_floor: session.bins.library_floor.as_deref(),
+        ..session.bench()
+    };
+    let Some(mut rows) = runs::all(&plan, &bench)? else {
         return Ok(interrupted());
     };
     let Some(floor_lines) = floor::fill(&mut rows, &session.bench())? else {

@@ -52,7 +52,7 @@ pub fn settings_line(settings: &Settings) -> String {
 }
 
 /// What the columns mean, under the table in report.md and report.html.
-pub const COLUMN_NOTES: [&str; 7] = [
+pub const COLUMN_NOTES: [&str; 8] = [
     "RSS is each program's own peak resident memory: ours say it in their report (Linux's VmHWM as they end); the book's scripts are read in procfs every 10 ms; never wait4's ru_maxrss, which a child starts with its parent's. CPU is user + system time, from wait4.",
     "threads is the peak of the `Threads:` line of the process's status in procfs (Linux), sampled every 10 ms: the main thread, then one per \
      pool worker for flags-threadpool; flags-tokio and flags-combinators run every task on one thread (a \
@@ -70,6 +70,14 @@ pub const COLUMN_NOTES: [&str; 7] = [
      (a temporary file, then a rename), the progress line and the trace. The floor is the start-up plus the \
      longer of the requests and the files, which a downloader may overlap: no run can come under it by \
      writing while it downloads.",
+    "× library floor (LOCAL, our downloaders): elapsed / the library's floor. The library's floor is the same GETs \
+     made by the row's own HTTP client (ureq's agent for flags-seq and flags-threadpool, one thread per request \
+     in flight; reqwest's client on one current-thread runtime for flags-tokio and flags-combinators, one task \
+     per request in flight), set up as the downloaders set it up, at the same -m, each body read whole and \
+     nothing else: flags-common's example library_floor, timed from before the client is made to the last \
+     body, as a run's elapsed is. It runs just before and just after each repeat, against the same server, \
+     and the column is the median over the repeats of elapsed / the mean of those two. What a row takes beyond it is this project's own code: the \
+     job's bookkeeping, the trace, the saves, the progress line.",
     "not att. is what a Ctrl-C spared: codes never started. note: budget (SIGINT at the time budget), \
      killed (SIGKILL: no end after it), trace counts (counted from the trace), server counts \
      (a book script that printed no report: counts from the server, speed over its time from start to exit).",

@@ -23,7 +23,7 @@ pub struct Column {
 }
 
 /// The columns, in order. Adding one is one entry here.
-pub const COLUMNS: [Column; 16] = [
+pub const COLUMNS: [Column; 17] = [
     // The terminal groups the rows under their scenario instead.
     text("scenario", |r| r.scenario.label().to_string()).full_only(),
     text("downloader", |r| r.downloader.to_string()),
@@ -48,6 +48,11 @@ pub const COLUMNS: [Column; 16] = [
         times.map_or("-".to_string(), |x| format!("{x:.2}×"))
     })
     // The terminal has it as a headline: the table would pass 100 columns.
+    .full_only(),
+    number("× library floor", |r| {
+        let times = r.floor.as_ref().and_then(|f| f.library_times);
+        times.map_or("-".to_string(), |x| format!("{x:.2}×"))
+    })
     .full_only(),
     number("CPU s", |r| measured(r.median.cpu_s(), 2)).full_only(),
     number("ideal s", |r| opt(r.median.ideal_s, 2)).full_only(),
