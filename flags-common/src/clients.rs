@@ -12,7 +12,8 @@
 //! - TLS (reqwest): the system's certificates, read at the first https request (`tls.rs`);
 //! - lookups (ureq): each host looked up once per run (`resolve.rs`);
 //! - the runtime (tokio): one thread runs the event loop, one more saves the files, started
-//!   before the first download (a runtime that cannot start is an `error:` line, not a panic).
+//!   before the first download (a runtime that cannot start is an `error:` line, not a panic);
+//!   the loop writes the `--trace` lines of each turn in one call, as it goes idle.
 
 #[cfg(feature = "reqwest")]
 use crate::job::Job as AsyncJob;
@@ -78,12 +79,15 @@ fn start_event_loop() -> Result<tokio::runtime::Runtime, String> {
         tokio::runtime::Builder::new_current_thread()
             .max_blocking_threads(1)
             .thread_keep_alive(std::time::Duration::MAX)
+            // The `--trace` lines of a turn of the loop, written in one call as it goes idle.
+            .on_thread_park(crate::trace::flush_pending)
             .enable_all()
             .build()
     })?
     .map_err(|err| err.to_string())?;
     without_panic(|| drop(runtime.spawn_blocking(|| ())))
         .map_err(|err| format!("no thread to save files: {err}"))?;
+    crate::trace::batch_until_idle();
     Ok(runtime)
 }
 

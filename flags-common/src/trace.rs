@@ -1,15 +1,13 @@
-//! The `--trace` file: one JSON line per event, written whole within a few milliseconds of it
-//! (`BATCH`), so another program (`cargo xtask compare`, `cargo xtask race`, the tests) can
-//! follow a run while it goes on.
+//! The `--trace` file: one JSON line per event, written whole as it happens (on an event loop:
+//! when the loop next waits), so another program (`cargo xtask compare`, `cargo xtask race`,
+//! the tests) can follow a run while it goes on.
 //! The lines are [`TraceEvent`] values: readers deserialize them with this same type.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
-use std::thread::JoinHandle;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
@@ -57,15 +55,13 @@ impl TraceEvent {
     }
 }
 
-/// How long an event may wait before it is written: the events of that time go in one `write`.
-/// A program that follows the file (a race's live view) sees each event at most this late.
-pub(crate) const BATCH: Duration = Duration::from_millis(5);
-
-/// Where the events go: whole lines, written by a thread of their own in a batch every
-/// [`BATCH`] (one `write` call for all the events of that time, not one per event: a LOCAL run
-/// of 676 codes has 1,352). The first write that fails (a full disk, `--trace /dev/full`) is said
-/// in one `warning:` line; the run then ends with exit status 1, and writes no more. Without a
-/// thread for it (a process limit), each event is written as it happens.
+/// Where the events go: whole lines. Each is written as it happens, except on the event loop
+/// that `event_loop` starts: there they wait until the loop has nothing left to run, and go in
+/// one `write` call before it sleeps (`batch_until_idle`): a LOCAL run of 676 codes makes 1,352
+/// events, in a few dozen writes rather than one each. A program following the file sees each
+/// event when the loop next waits, as late as the loop is busy. The first write that fails (a
+/// full disk, `--trace /dev/full`) is said in one `warning:` line; the run then ends with exit
+/// status 1, and writes no more.
 ///
 /// The file is opened when the command line is checked (a path that cannot be written, or a FIFO
 /// with no reader, is a usage error, before `--dest` is made) but emptied only when the run starts: a run that never
@@ -75,27 +71,17 @@ pub(crate) struct TraceFile {
     /// `open` made the file: a run that never starts removes it.
     created: bool,
     shared: Arc<Shared>,
-    /// The thread that writes the batches, from `begin` to `close`.
-    writer: Mutex<Option<JoinHandle<()>>>,
 }
 
-/// What the events' makers and the writing thread share.
+/// The file and the lines not written yet, reached by the run and by `flush_pending`.
 struct Shared {
-    /// The file; whoever writes holds it from taking the pending lines to the end of the write,
-    /// so that batches reach the file in their order.
+    /// Whoever writes holds it from taking the pending lines to the end of the write, so that
+    /// lines reach the file in their order.
     file: Mutex<File>,
-    pending: Mutex<Pending>,
-    /// Wakes the writing thread: a first line pending, or the run closing.
-    wake: Condvar,
+    pending: Mutex<Vec<u8>>,
+    /// Lines wait for `flush_pending` (the event loop's), instead of being written at once.
+    batched: AtomicBool,
     failed: AtomicBool,
-}
-
-#[derive(Default)]
-struct Pending {
-    lines: Vec<u8>,
-    /// A thread writes the batches (else each line is written as it comes).
-    batched: bool,
-    closing: bool,
 }
 
 /// The run's trace, for `flush_pending` (a process has one run).
@@ -113,15 +99,14 @@ impl TraceFile {
             shared: Arc::new(Shared {
                 file: Mutex::new(file),
                 pending: Mutex::default(),
-                wake: Condvar::new(),
+                batched: AtomicBool::new(false),
                 failed: AtomicBool::new(false),
             }),
-            writer: Mutex::new(None),
         })
     }
 
     /// The run starts: empty the file (a regular one: a device like `/dev/full` has nothing to
-    /// empty), and start the thread that writes the batches.
+    /// empty).
     pub(crate) fn begin(&self) {
         if let Ok(file) = self.shared.file.lock()
             && file.metadata().is_ok_and(|meta| meta.is_file())
@@ -129,16 +114,6 @@ impl TraceFile {
             let _ = file.set_len(0);
         }
         let _ = ACTIVE.set(self.shared.clone());
-        let shared = self.shared.clone();
-        let spawned = std::thread::Builder::new()
-            .name("trace".into())
-            .spawn(move || shared.write_batches());
-        if let Ok(handle) = spawned {
-            self.shared.lock_pending().batched = true;
-            if let Ok(mut writer) = self.writer.lock() {
-                *writer = Some(handle);
-            }
-        }
     }
 
     /// The run never started: remove the file if `open` made it, else leave it as it was.
@@ -155,28 +130,18 @@ impl TraceFile {
         };
         line.push(b'\n');
         let shared = &self.shared;
-        let mut pending = shared.lock_pending();
         if self.failed() {
             return;
         }
-        pending.lines.extend_from_slice(&line);
-        if !pending.batched {
-            drop(pending);
+        shared.lock_pending().extend_from_slice(&line);
+        if !shared.batched.load(Ordering::Relaxed) {
             shared.flush();
-        } else if pending.lines.len() == line.len() {
-            shared.wake.notify_one(); // the first line of a batch
         }
     }
 
-    /// The run is over: every event is written (the summary last) before this returns, and
-    /// the writing thread has ended.
+    /// The run is over: every event is in the file (the summary last).
     pub(crate) fn close(&self) {
-        self.shared.lock_pending().closing = true;
-        self.shared.wake.notify_one();
-        let handle = self.writer.lock().ok().and_then(|mut w| w.take());
-        if let Some(handle) = handle {
-            let _ = handle.join();
-        }
+        self.shared.batched.store(false, Ordering::Relaxed);
         self.shared.flush();
     }
 
@@ -187,30 +152,8 @@ impl TraceFile {
 }
 
 impl Shared {
-    fn lock_pending(&self) -> MutexGuard<'_, Pending> {
+    fn lock_pending(&self) -> MutexGuard<'_, Vec<u8>> {
         self.pending.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The writing thread: wait for a first pending line, let the batch gather for `BATCH`
-    /// (less when the run closes), write it; until the run closes.
-    fn write_batches(&self) {
-        loop {
-            let pending = self.lock_pending();
-            let pending = self
-                .wake
-                .wait_while(pending, |p| p.lines.is_empty() && !p.closing)
-                .unwrap_or_else(PoisonError::into_inner);
-            let (pending, _) = self
-                .wake
-                .wait_timeout_while(pending, BATCH, |p| !p.closing)
-                .unwrap_or_else(PoisonError::into_inner);
-            let closing = pending.closing;
-            drop(pending);
-            self.flush();
-            if closing {
-                return;
-            }
-        }
     }
 
     /// Write the pending lines now, in one call.
@@ -222,7 +165,7 @@ impl Shared {
 
     /// Write the pending lines into `file`, which this thread holds.
     fn flush_into(&self, mut file: MutexGuard<'_, File>) {
-        let lines = std::mem::take(&mut self.lock_pending().lines);
+        let lines = std::mem::take(&mut *self.lock_pending());
         if lines.is_empty() || self.failed.load(Ordering::SeqCst) {
             return;
         }
@@ -233,9 +176,19 @@ impl Shared {
     }
 }
 
-/// Write the run's pending events now, from whichever thread: before the process exits without
-/// closing its run (a second Ctrl-C, `Job::abort`). Not when the file is being written (a FIFO
-/// whose reader stalls would hold the exit too): what is pending then is lost.
+/// From now on the run's events wait for `flush_pending`: the event loop calls it each time it
+/// has nothing left to run, before it sleeps (`event_loop`, tokio's `on_thread_park`).
+#[cfg(feature = "reqwest")]
+pub(crate) fn batch_until_idle() {
+    if let Some(shared) = ACTIVE.get() {
+        shared.batched.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Write the run's pending events now: when the event loop is about to sleep, and before the
+/// process exits without closing its run (a second Ctrl-C, `Job::abort`). Not when the file is
+/// being written (a FIFO whose reader stalls would hold the exit too): what is pending then
+/// waits for the next call, or is lost at an exit.
 pub(crate) fn flush_pending() {
     if let Some(shared) = ACTIVE.get()
         && let Ok(file) = shared.file.try_lock()
@@ -264,7 +217,9 @@ mod tests {
 
     fn lines(path: &Path) -> Vec<TraceEvent> {
         let text = fs::read_to_string(path).unwrap();
-        text.lines().map(|l| TraceEvent::parse_line(l).unwrap()).collect()
+        text.lines()
+            .map(|l| TraceEvent::parse_line(l).unwrap())
+            .collect()
     }
 
     #[test]
@@ -273,6 +228,7 @@ mod tests {
         let path = dir.path().join("trace.jsonl");
         let trace = TraceFile::open(&path).unwrap();
         trace.begin();
+        trace.shared.batched.store(true, Ordering::Relaxed);
         let codes: Vec<String> = (0..500).map(|i| format!("C{i}")).collect();
         for cc in &codes {
             trace.write(&end(cc));
@@ -290,20 +246,20 @@ mod tests {
     }
 
     #[test]
-    fn an_event_reaches_the_file_while_the_run_goes_on() {
+    fn an_event_reaches_the_file_as_it_happens_or_when_the_loop_waits() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("trace.jsonl");
         let trace = TraceFile::open(&path).unwrap();
         trace.begin();
         trace.write(&end("BR"));
-        // No close: the writing thread puts it in the file within a batch's time (a reader
-        // following the file, such as a race, sees it); a busy machine may take longer.
-        let waited = std::time::Instant::now();
-        while lines(&path).is_empty() {
-            assert!(waited.elapsed() < Duration::from_secs(10), "never written");
-            std::thread::sleep(BATCH);
-        }
         assert_eq!(lines(&path), [end("BR")]);
+        // Batched: in the file at the next flush, all at once.
+        trace.shared.batched.store(true, Ordering::Relaxed);
+        trace.write(&end("CN"));
+        trace.write(&end("IN"));
+        assert_eq!(lines(&path), [end("BR")]);
+        trace.shared.flush();
+        assert_eq!(lines(&path), [end("BR"), end("CN"), end("IN")]);
         trace.close();
     }
 }
