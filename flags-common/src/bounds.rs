@@ -1,4 +1,5 @@
-//! The downloaders' limits, each defined once with its range, so that every program that passes
+//! The downloaders' limits, each defined once with its range (and the size of a connection's
+//! buffers, `CONNECTION_BUFFER`), so that every program that passes
 //! them on (`cargo xtask compare`, `race`...) refuses what a downloader would refuse, with the
 //! same words, before anything runs. Built without the HTTP clients.
 //!
@@ -31,6 +32,12 @@
 use std::fmt::Display;
 use std::str::FromStr;
 use std::time::Duration;
+
+/// Each connection's buffers, one to read and one to write: 8 KiB each, what hyper (under
+/// reqwest) starts a connection's buffers at. ureq's agent gets them too (`blocking_agent`; its
+/// own default is 128 KiB each way): so that a thread pool and an event loop compare as threads
+/// and tasks, not as buffer sizes (at `-m 1000`, 256 MiB of buffers against 16 MiB).
+pub const CONNECTION_BUFFER: usize = 8 * 1024;
 
 /// A whole number within `least..=most`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

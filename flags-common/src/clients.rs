@@ -20,13 +20,6 @@ use crate::job::Job as AsyncJob;
 #[cfg(feature = "ureq")]
 use crate::job::Job as BlockingJob;
 
-/// Each connection's buffers: 8 KiB, what hyper (under reqwest) starts a connection's read
-/// buffer at. ureq's agent gets it too, for reading and for writing (its own default is 128 KiB
-/// each way): so that a thread pool and an event loop compare as threads and tasks, not as
-/// buffer sizes (at `-m 1000`, 256 MiB of buffers against 8 MiB).
-#[cfg(feature = "ureq")]
-pub const CONNECTION_BUFFER: usize = 8 * 1024;
-
 /// The client every async downloader uses: `Client::builder().timeout(..).build()`, with the
 /// project's redirect rule and TLS. Cloning it is cheap: the clones share one connection pool.
 #[cfg(feature = "reqwest")]
@@ -123,8 +116,8 @@ pub fn blocking_agent_for(timeout: std::time::Duration, in_flight: usize) -> ure
     let config = ureq::Agent::config_builder()
         .timeout_global(Some(timeout)) // the whole call: redirects and body included
         .max_redirects(0)
-        .input_buffer_size(CONNECTION_BUFFER)
-        .output_buffer_size(CONNECTION_BUFFER)
+        .input_buffer_size(crate::bounds::CONNECTION_BUFFER)
+        .output_buffer_size(crate::bounds::CONNECTION_BUFFER)
         .max_idle_connections(in_flight)
         .max_idle_connections_per_host(in_flight)
         .build();

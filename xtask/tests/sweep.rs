@@ -34,6 +34,14 @@ fn sweep_writes_rows_in_the_report_shape_and_the_headline() {
         stdout.contains("Rust: a thread in flight costs ") && stdout.contains(", a task "),
         "{stdout}"
     );
+    if cfg!(target_os = "linux") {
+        let joined = stdout.replace("\n  ", " ");
+        assert!(
+            joined.contains("Rust, by part: a thread holds stack "),
+            "{stdout}"
+        );
+        assert!(joined.contains("; a task holds stack "), "{stdout}");
+    }
 
     let json = json(out.path(), "sweep.json");
     assert_eq!(json["levels"], serde_json::json!([1, 4]));
@@ -72,6 +80,11 @@ fn sweep_writes_rows_in_the_report_shape_and_the_headline() {
             assert!(m["peak_rss_kib"].as_u64().unwrap() > 0, "{row}");
             assert!(m["threads_peak"].as_u64().unwrap() > 0, "{row}");
             assert!(m["in_flight_peak"].as_u64().is_some(), "{row}");
+            // The stacks, read while it ran (procfs).
+            if cfg!(target_os = "linux") {
+                assert!(m["stacks_kib"].as_u64().unwrap() > 0, "{row}");
+                assert!(m["kernel_stacks_kib"].as_u64().is_some(), "{row}");
+            }
         }
     }
     let costs = json["per_request"].as_array().unwrap();
@@ -85,6 +98,14 @@ fn sweep_writes_rows_in_the_report_shape_and_the_headline() {
     );
     for c in costs {
         assert!(c["kib_per_request"].as_f64().is_some(), "{c}");
+        if cfg!(target_os = "linux") {
+            // By part: the buffers as allocated (8 KiB each way), the others measured.
+            let parts = &c["parts"];
+            assert_eq!(parts["buffers_kib"].as_f64(), Some(16.0), "{c}");
+            for part in ["stack_kib", "rest_kib", "kernel_stack_kib"] {
+                assert!(parts[part].as_f64().is_some(), "{part}: {c}");
+            }
+        }
         assert_eq!(
             (c["from_m"].as_u64(), c["to_m"].as_u64()),
             (Some(1), Some(4))

@@ -7,6 +7,7 @@ use flags_common::{Status, Summary, Tally};
 use flags_server::Stats;
 use serde::{Deserialize, Serialize};
 
+use super::parts::Parts;
 use super::platform::Usage;
 use super::process::Finished;
 use super::trace::{Span, max_in_flight};
@@ -43,6 +44,9 @@ pub struct Measure {
     pub usage: Usage,
     /// Most threads the process had at once, sampled every 10 ms (Linux only).
     pub threads_peak: Option<u32>,
+    /// Its threads' stacks, and the kernel's for them (the sweep's runs; Linux only).
+    #[serde(flatten)]
+    pub parts: Parts,
     /// Distinct thread names in the trace: the threads that finished a request.
     pub trace_threads: usize,
     /// Most requests in flight at once, from the trace (None without one: the book's scripts).
@@ -196,6 +200,10 @@ impl Measure {
                 sys_s: real(|m| m.usage.sys_s),
             },
             threads_peak: middle(repeats.iter().filter_map(|m| m.threads_peak)),
+            parts: Parts {
+                stacks_kib: middle(repeats.iter().filter_map(|m| m.parts.stacks_kib)),
+                kernel_stacks_kib: middle(repeats.iter().filter_map(|m| m.parts.kernel_stacks_kib)),
+            },
             trace_threads: middle(repeats.iter().map(|m| m.trace_threads)).unwrap_or(0),
             in_flight_peak: middle(repeats.iter().filter_map(|m| m.in_flight_peak)),
             ideal_s: real(|m| m.ideal_s),

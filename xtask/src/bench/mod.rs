@@ -12,6 +12,8 @@
 //! - `plan`: which runs, in which order.
 //! - `runs`: the measuring loop and the rows it gives.
 //! - `measure`, `trace`: what one run measured, from its trace and the process.
+//! - `parts`: the threads' stacks and the kernel's stacks for them, read while a run goes on
+//!   (the sweep's breakdown of a request in flight).
 //! - `downloads`: where the runs save their flags (in memory where the OS allows).
 //! - `owned`: a directory of one run's own, locked while it lives; leftovers of killed runs
 //!   removed.
@@ -28,6 +30,7 @@ pub mod invocation;
 pub mod measure;
 pub mod options;
 pub mod owned;
+pub mod parts;
 pub mod plan;
 pub mod platform;
 pub mod process;

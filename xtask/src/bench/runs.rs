@@ -15,6 +15,7 @@ use super::floor::{self, Client, Floor, LibraryEnded, LibraryRun};
 use super::invocation::{Codes, Invocation};
 use super::measure::Measure;
 use super::options::Settings;
+use super::parts::Sampler;
 use super::plan::Run;
 use super::process::{self, aborted};
 use super::progress::Progress;
@@ -56,6 +57,8 @@ pub struct Bench<'a> {
     pub downloads: &'a Downloads,
     /// The library floor, run beside each LOCAL run of ours (compare's); None: not run.
     pub library_floor: Option<&'a Path>,
+    /// Read each run's stacks while it goes on (the sweep's `parts`).
+    pub parts: bool,
 }
 
 /// Every planned run, each `--repeat` times, profile by profile. None when Ctrl-C stopped it.
@@ -170,7 +173,13 @@ fn one(
     let ready = || !run.downloader.is_ours() || process::trace_begun(&trace);
     let budget = settings.budget();
     let out_of_budget = |elapsed| process::budget_out(elapsed, budget, grace, ready());
-    let finished = process::run_until(command, out_of_budget, grace, |_| {})
+    let mut sampler = bench.parts.then(Sampler::start);
+    let watch = |live| {
+        if let Some(sampler) = sampler.as_mut() {
+            sampler.watch(live);
+        }
+    };
+    let finished = process::run_until(command, out_of_budget, grace, watch)
         .with_context(|| format!("cannot run {}", run.downloader))?;
     let stats = server.stats().ok();
     let (measure, spans) = match run.downloader {
@@ -193,6 +202,7 @@ fn one(
         }
     };
     let mut measure = measure.with_costs(&finished);
+    measure.parts = sampler.map(Sampler::parts).unwrap_or_default();
     // The book's scripts give up on a request after 3.1 s, while the server's statistics count
     // each delay whole: no ideal time to hold them to.
     if let (true, Some(stats)) = (run.downloader.is_ours(), &stats) {

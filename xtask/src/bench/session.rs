@@ -138,6 +138,7 @@ impl Session {
             python: self.python.as_ref(),
             downloads: &self.downloads,
             library_floor: None,
+            parts: false,
         }
     }
 }

@@ -8,7 +8,8 @@ use crate::bench::downloader::{Downloader, Model};
 use crate::bench::options::{Settings, first_seen};
 use crate::bench::runs::Row;
 
-/// Memory per request in flight: the slope of peak RSS between the two highest levels.
+/// Memory per request in flight: the slope of peak RSS between the two highest levels, and of
+/// its parts.
 #[derive(Debug, Serialize, PartialEq)]
 pub struct Cost {
     pub downloader: Downloader,
@@ -18,7 +19,25 @@ pub struct Cost {
     pub in_flight: (usize, usize),
     pub rss_kib: (u64, u64),
     pub kib_per_request: f64,
+    /// What it is made of (ours, on Linux).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<PartsPerRequest>,
 }
+
+/// A request in flight, by part, KiB: what its RSS holds (the stacks' resident pages, the
+/// connection's buffers as allocated, the rest), and the kernel's stack, which RSS leaves out.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct PartsPerRequest {
+    pub stack_kib: f64,
+    pub buffers_kib: f64,
+    /// RSS per request less the stack and the buffers: the allocator's arenas, the request's
+    /// and the connection's state, the future.
+    pub rest_kib: f64,
+    pub kernel_stack_kib: f64,
+}
+
+/// A connection's buffers as both clients allocate them: one to read, one to write.
+const BUFFERS_KIB: f64 = 2.0 * flags_common::bounds::CONNECTION_BUFFER as f64 / 1024.0;
 
 fn in_flight(row: &Row) -> usize {
     row.median
@@ -40,13 +59,27 @@ pub fn per_request(rows: &[Row]) -> Vec<Cost> {
                 return None;
             }
             let (ra, rb) = (lo.median.usage.peak_rss_kib?, hi.median.usage.peak_rss_kib?);
+            let slope = |lo: u64, hi: u64| (hi as f64 - lo as f64) / (b - a) as f64;
+            let kib_per_request = slope(ra, rb);
+            let part = |f: fn(&Row) -> Option<u64>| Some(slope(f(lo)?, f(hi)?));
+            let parts = name.is_ours().then(|| {
+                let stack_kib = part(|r| r.median.parts.stacks_kib)?;
+                let kernel_stack_kib = part(|r| r.median.parts.kernel_stacks_kib)?;
+                Some(PartsPerRequest {
+                    stack_kib,
+                    buffers_kib: BUFFERS_KIB,
+                    rest_kib: kib_per_request - stack_kib - BUFFERS_KIB,
+                    kernel_stack_kib,
+                })
+            });
             Some(Cost {
                 downloader: name,
                 from_m: lo.concurrency,
                 to_m: hi.concurrency,
                 in_flight: (a, b),
                 rss_kib: (ra, rb),
-                kib_per_request: (rb as f64 - ra as f64) / (b - a) as f64,
+                kib_per_request,
+                parts: parts.flatten(),
             })
         })
         .collect()
@@ -62,6 +95,29 @@ fn kib(v: f64) -> String {
     } else {
         format!("~{v:.1} KiB")
     }
+}
+
+/// `a thread holds stack ~36 KiB + buffers 16 KiB + the rest ~14 KiB of RSS, and ~17 KiB of
+/// kernel stack outside it`.
+fn by_part(what: &str, p: &PartsPerRequest) -> String {
+    let about = |v: f64| {
+        if v < 0.5 {
+            "~0 KiB".to_string()
+        } else {
+            format!("~{v:.0} KiB")
+        }
+    };
+    let kernel = if p.kernel_stack_kib < 0.5 {
+        "no kernel stack".to_string()
+    } else {
+        format!("{} of kernel stack outside it", about(p.kernel_stack_kib))
+    };
+    format!(
+        "{what} holds stack {} + buffers {:.0} KiB + the rest {} of RSS, and {kernel}",
+        about(p.stack_kib),
+        p.buffers_kib,
+        about(p.rest_kib),
+    )
 }
 
 /// The lines a teacher quotes: the cost of a thread and of a task in flight, then the
@@ -95,6 +151,17 @@ pub fn headlines(settings: &Settings, rows: &[Row], costs: &[Cost]) -> Vec<Strin
     if let Some(line) = pair(threads, tasks, "task") {
         let span = slope(threads.or(tasks)).unwrap_or_default();
         lines.push(format!("Rust: {line} (peak RSS, {span})"));
+    }
+    let by_part: Vec<String> = [(threads, "a thread"), (tasks, "a task")]
+        .into_iter()
+        .filter_map(|(cost, what)| Some(by_part(what, cost?.parts.as_ref()?)))
+        .collect();
+    if !by_part.is_empty() {
+        lines.push(format!(
+            "Rust, by part: {} (buffers as allocated: 8 KiB to read, 8 to write; stacks from \
+             procfs, kernel stacks from the machine's KernelStack)",
+            by_part.join("; ")
+        ));
     }
     if let Some(line) = pair(
         cost(false, Model::Threads),

@@ -81,7 +81,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(capped) = plan::capped(&args.levels, settings.codes()) {
         warn(&fit(&capped));
     }
-    let Some(rows) = runs::all(&plan, &session.bench())? else {
+    // Each run's stacks read while it goes on: what a request in flight is made of.
+    let bench = runs::Bench {
+        parts: true,
+        ..session.bench()
+    };
+    let Some(rows) = runs::all(&plan, &bench)? else {
         return Ok(interrupted());
     };
 

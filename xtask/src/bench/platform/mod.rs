@@ -9,18 +9,24 @@
 //! | user, system CPU | `wait4` | `wait4` | n/a |
 //! | peak threads | `/proc/PID/status` | n/a | n/a |
 //! | live RSS, threads (race) | `/proc/PID/status` | n/a | n/a |
+//! | threads' stacks, resident (sweep) | `/proc/PID/smaps` | n/a | n/a |
+//! | kernel stacks (sweep) | `/proc/meminfo` `KernelStack`, the whole machine's | n/a | n/a |
 //! | interrupt | SIGINT | SIGINT | none: the budget kills |
 //! | a directory in memory | `/dev/shm` | none | none |
 
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub use unix::{interrupt, isolate, live, memory_dir, try_reap};
+pub use unix::{
+    interrupt, isolate, kernel_stacks_kib, live, memory_dir, thread_stacks_kib, try_reap,
+};
 
 #[cfg(not(unix))]
 mod other;
 #[cfg(not(unix))]
-pub use other::{interrupt, isolate, live, memory_dir, try_reap};
+pub use other::{
+    interrupt, isolate, kernel_stacks_kib, live, memory_dir, thread_stacks_kib, try_reap,
+};
 
 /// What a reaped child cost, as far as this OS tells: `None` where it cannot.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -43,6 +49,8 @@ pub struct Reaped {
 /// What can be read of a child while it runs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Live {
+    /// Its process id.
+    pub pid: u32,
     /// Threads it has now.
     pub threads: Option<u32>,
     /// Its peak resident set size so far, KiB.

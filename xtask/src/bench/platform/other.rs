@@ -31,3 +31,13 @@ pub fn live(_child: &Child) -> Option<Live> {
 pub fn memory_dir() -> Option<std::path::PathBuf> {
     None
 }
+
+/// Not measured here.
+pub fn thread_stacks_kib(_pid: u32) -> Option<u64> {
+    None
+}
+
+/// Not measured here.
+pub fn kernel_stacks_kib() -> Option<u64> {
+    None
+}
