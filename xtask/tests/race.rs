@@ -68,6 +68,13 @@ fn check(out: &str) {
         "{header:?}"
     );
     assert!(out[table..].contains("MiB") && out[table..].contains("threads"));
+    // What their threads' stacks hold, read in procfs while they ran.
+    if cfg!(target_os = "linux") {
+        assert!(
+            out[table..].contains("Thread stacks, resident: flags-seq "),
+            "{out:?}"
+        );
+    }
     // The race's own screen is left, and its last frame printed once on the terminal's.
     let left = out.rfind("\x1b[?1049l").expect("the alternate screen left");
     assert_eq!(

@@ -9,6 +9,7 @@
 
 mod racer;
 mod screen;
+mod stacks;
 mod table;
 
 use std::process::ExitCode;
@@ -27,6 +28,7 @@ use crate::bench::server::ServerProcess;
 use crate::util::say;
 use racer::{Entrant, Racer, Start};
 use screen::Screen;
+use stacks::Stacks;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -132,6 +134,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let headline = headline(&args, &start, &entrants, codes.len());
     let mut screen = Screen::new(&headline, &codes, entrants.len())?;
+    let mut stacks = Stacks::start(entrants.len());
     // All at the same moment.
     let race_start = Instant::now();
     let mut racers = Vec::new();
@@ -148,6 +151,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     while !racers.iter().all(Racer::done) {
         std::thread::sleep(TICK);
         racers.iter_mut().for_each(Racer::update);
+        stacks.sample(&racers);
         let note = note(&args, race_start);
         screen.draw(&racers, race_start, (&headline, &note), false)?;
     }
@@ -157,6 +161,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     screen.finish();
     say(&format!("\n{}", table::table(&racers)));
+    if let Some(line) = stacks.line(&racers) {
+        say(&table::wrap(&line));
+    }
     if aborted() {
         return Ok(ExitCode::from(130));
     }

@@ -48,8 +48,17 @@ pub struct Racer {
     pub finished: Option<anyhow::Result<Finished>>,
     process: Option<JoinHandle<anyhow::Result<Finished>>>,
     trace: TraceFollower,
-    /// Its peak memory so far and most threads, read while it runs (Linux).
-    live: Arc<Mutex<Live>>,
+    /// What is read of it while it runs (Linux).
+    live: Arc<Mutex<Watched>>,
+}
+
+/// What is read of a racer's process while it runs.
+#[derive(Clone, Copy, Default)]
+struct Watched {
+    /// Its peak memory so far, and most threads.
+    most: Live,
+    /// The last reading.
+    now: Live,
 }
 
 /// What every racer is given.
@@ -102,12 +111,13 @@ impl Racer {
         .command(bin);
         let budget = start.budget;
         let grace = process::grace(flags_common::bounds::DEFAULT_TIMEOUT);
-        let live = Arc::new(Mutex::new(Live::default()));
+        let live = Arc::new(Mutex::new(Watched::default()));
         let seen = Arc::clone(&live);
         let watch = move |now: Live| {
             if let Ok(mut seen) = seen.lock() {
-                seen.peak_rss_kib = now.peak_rss_kib.max(seen.peak_rss_kib);
-                seen.threads = now.threads.max(seen.threads);
+                seen.most.peak_rss_kib = now.peak_rss_kib.max(seen.most.peak_rss_kib);
+                seen.most.threads = now.threads.max(seen.most.threads);
+                seen.now = now;
             }
         };
         let trace_path = trace.clone();
@@ -158,7 +168,7 @@ impl Racer {
     /// continues (never a larger one from elsewhere); where none is read while it runs, what it
     /// reported of itself, else what the OS measured once it ended.
     pub fn costs(&self) -> (Option<f64>, Option<u32>) {
-        let live = self.live.lock().map(|l| *l).unwrap_or_default();
+        let live = self.live.lock().map(|l| l.most).unwrap_or_default();
         let ended = match &self.finished {
             Some(Ok(done)) => done.usage.peak_rss_kib,
             _ => None,
@@ -166,6 +176,15 @@ impl Racer {
         let own = self.summary.as_ref().and_then(|s| s.peak_rss_kib);
         let kib = live.peak_rss_kib.or(own).or(ended);
         (kib.map(|k| k as f64 / 1024.0), live.threads)
+    }
+
+    /// Its process id and threads now, while it runs and they are read (Linux).
+    pub fn running(&self) -> Option<(u32, u32)> {
+        if self.done() {
+            return None;
+        }
+        let now = self.live.lock().map(|l| l.now).ok()?;
+        Some((now.pid, now.threads?)).filter(|&(pid, _)| pid != 0)
     }
 
     pub fn done(&self) -> bool {

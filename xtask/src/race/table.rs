@@ -119,7 +119,7 @@ fn how_it_ended(racer: &Racer) -> (String, Option<String>) {
 }
 
 /// A note on lines of at most `WIDTH` columns, broken between words, later lines indented.
-fn wrap(note: &str) -> String {
+pub(super) fn wrap(note: &str) -> String {
     let mut lines: Vec<String> = vec![String::new()];
     for word in note.split(' ') {
         let line = lines.last_mut().expect("a line");
