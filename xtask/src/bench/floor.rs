@@ -26,8 +26,10 @@ use anyhow::{Context, bail};
 use flags_server::Profile;
 use serde::{Deserialize, Serialize};
 
+use super::downloader::Downloader;
 use super::invocation::{Codes, Invocation};
-use super::measure::median;
+use super::measure::{Measure, median};
+use super::plan::Run;
 use super::server::ServerProcess;
 
 /// Tries of each part; the median is kept.
@@ -182,6 +184,76 @@ pub struct LibraryRun {
 pub struct LibraryEnded {
     pub ok: usize,
     pub not_found: usize,
+}
+
+/// The library's floor beside a LOCAL run of ours, against its server (`floor::library`): the
+/// same GETs by the same client at the same `-m`, and nothing else.
+pub struct LibraryFloor<'a> {
+    bin: &'a Path,
+    client: Client,
+    in_flight: usize,
+    codes: Vec<String>,
+    base_url: &'a str,
+}
+
+impl<'a> LibraryFloor<'a> {
+    /// Whether `run` gets one, from `bin`: a LOCAL run of ours (compare's), against `base_url`.
+    pub fn beside(
+        run: &Run,
+        bin: Option<&'a Path>,
+        base_url: &'a str,
+        codes: Codes,
+    ) -> Option<LibraryFloor<'a>> {
+        let (Downloader::Rust(implementation), Some(bin)) = (run.downloader, bin) else {
+            return None;
+        };
+        (run.profile == Profile::Local).then(|| LibraryFloor {
+            bin,
+            client: implementation.client(),
+            in_flight: run.concurrency,
+            codes: codes.list(),
+            base_url,
+        })
+    }
+
+    /// One run of the library floor.
+    pub fn run(&self) -> anyhow::Result<LibraryRun> {
+        let LibraryFloor {
+            bin,
+            client,
+            in_flight,
+            ref codes,
+            base_url,
+        } = *self;
+        library(bin, client, in_flight, base_url, codes)
+    }
+
+    /// The library floor's runs just before and just after the run that `measure` measured:
+    /// the mean of their elapsed times, which drift with the machine's load as the run's does;
+    /// None when the run did not end whole. Their GETs must end as the run's did.
+    pub fn around(&self, before: LibraryRun, measure: &Measure) -> anyhow::Result<Option<f64>> {
+        let tally = &measure.tally;
+        let whole = tally.not_attempted == 0 && tally.errors == 0;
+        if !whole || measure.budget_hit || measure.killed {
+            return Ok(None);
+        }
+        let after = self.run()?;
+        let expected = LibraryEnded {
+            ok: tally.ok,
+            not_found: tally.not_found,
+        };
+        for ended in [&before.ended, &after.ended] {
+            if *ended != expected {
+                bail!(
+                    "the library floor ({}, {} in flight) ended its GETs otherwise than the run \
+                     beside it: {ended:?}, not {expected:?}",
+                    self.client.name(),
+                    self.in_flight
+                );
+            }
+        }
+        Ok(Some((before.elapsed_s + after.elapsed_s) / 2.0))
+    }
 }
 
 /// The path of each code's flag under the server's base URL (`http://HOST:PORT/flags`).

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::build::Bins;
 use super::downloader::Downloader;
 use super::downloads::Downloads;
-use super::floor::{self, Client, Floor, LibraryEnded, LibraryRun};
+use super::floor::{Floor, LibraryFloor};
 use super::invocation::{Codes, Invocation};
 use super::measure::Measure;
 use super::options::Settings;
@@ -129,7 +129,11 @@ fn one(
     server: &ServerProcess,
     bench: &Bench<'_>,
 ) -> anyhow::Result<(Measure, Vec<Span>)> {
-    let library = LibraryFloor::beside(run, server, bench);
+    let codes = Codes {
+        all: false,
+        limit: bench.settings.limit,
+    };
+    let library = LibraryFloor::beside(run, bench.library_floor, &server.ready.base_url, codes);
     let before = library.as_ref().map(LibraryFloor::run).transpose()?;
     server.reset_stats()?;
     let settings = bench.settings;
@@ -222,73 +226,4 @@ fn one(
         );
     }
     Ok((measure, spans))
-}
-
-/// The library's floor beside a LOCAL run of ours, against its server (`floor::library`): the
-/// same GETs by the same client at the same `-m`, and nothing else.
-struct LibraryFloor<'a> {
-    bin: &'a Path,
-    client: Client,
-    in_flight: usize,
-    codes: Vec<String>,
-    base_url: &'a str,
-}
-
-impl<'a> LibraryFloor<'a> {
-    /// Whether `run` gets one: compare's LOCAL runs of ours.
-    fn beside(run: &Run, server: &'a ServerProcess, bench: &Bench<'a>) -> Option<LibraryFloor<'a>> {
-        let (Downloader::Rust(implementation), Some(bin)) = (run.downloader, bench.library_floor)
-        else {
-            return None;
-        };
-        let codes = Codes {
-            all: false,
-            limit: bench.settings.limit,
-        };
-        (run.profile == Profile::Local).then(|| LibraryFloor {
-            bin,
-            client: implementation.client(),
-            in_flight: run.concurrency,
-            codes: codes.list(),
-            base_url: &server.ready.base_url,
-        })
-    }
-
-    fn run(&self) -> anyhow::Result<LibraryRun> {
-        let LibraryFloor {
-            bin,
-            client,
-            in_flight,
-            ref codes,
-            base_url,
-        } = *self;
-        floor::library(bin, client, in_flight, base_url, codes)
-    }
-
-    /// The library floor's runs just before and just after the run that `measure` measured:
-    /// the mean of their elapsed times, which drift with the machine's load as the run's does;
-    /// None when the run did not end whole. Their GETs must end as the run's did.
-    fn around(&self, before: LibraryRun, measure: &Measure) -> anyhow::Result<Option<f64>> {
-        let tally = &measure.tally;
-        let whole = tally.not_attempted == 0 && tally.errors == 0;
-        if !whole || measure.budget_hit || measure.killed {
-            return Ok(None);
-        }
-        let after = self.run()?;
-        let expected = LibraryEnded {
-            ok: tally.ok,
-            not_found: tally.not_found,
-        };
-        for ended in [&before.ended, &after.ended] {
-            if *ended != expected {
-                bail!(
-                    "the library floor ({}, {} in flight) ended its GETs otherwise than the run \
-                     beside it: {ended:?}, not {expected:?}",
-                    self.client.name(),
-                    self.in_flight
-                );
-            }
-        }
-        Ok(Some((before.elapsed_s + after.elapsed_s) / 2.0))
-    }
 }
