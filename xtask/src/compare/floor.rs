@@ -71,32 +71,24 @@ pub fn fill(rows: &mut [Row], bench: &Bench<'_>) -> anyhow::Result<Option<Vec<St
         }
     }
     let mut lines = vec![parts(&requests, &startup, files_s, files, meter.gets())];
-    lines.extend(times(rows));
-    lines.push(library_parts(rows, meter.gets()));
-    lines.extend(library_times(rows));
+    lines.extend(each_row(
+        rows,
+        "LOCAL × floor, (start-up + elapsed) / floor",
+        |f| f.times,
+    ));
+    let built = bench.bins.library_floor.is_some();
+    lines.push(library_parts(rows, meter.gets(), built));
+    lines.extend(each_row(
+        rows,
+        "LOCAL × library floor, the median over the repeats of a run's elapsed / the mean of the \
+         library floor's runs around it",
+        |f| f.library_times,
+    ));
     Ok(Some(lines))
 }
 
-/// Each LOCAL row against its library's floor, in one line.
-fn library_times(rows: &[Row]) -> Option<String> {
-    let parts: Vec<String> = rows
-        .iter()
-        .filter_map(|row| {
-            let x = row.floor.as_ref()?.library_times?;
-            Some(format!("{} -m {} {x:.2}×", row.downloader, row.concurrency))
-        })
-        .collect();
-    (!parts.is_empty()).then(|| {
-        format!(
-            "LOCAL × library floor, the median over the repeats of a run's elapsed / the mean of \
-             the library floor's runs around it: {}.",
-            parts.join(", ")
-        )
-    })
-}
-
-/// What the library floors measured, or why there are none.
-fn library_parts(rows: &[Row], gets: usize) -> String {
+/// What the library floors measured, or why there are none (`built`: the program is there).
+fn library_parts(rows: &[Row], gets: usize, built: bool) -> String {
     let library: BTreeMap<(Client, usize), f64> = rows
         .iter()
         .filter_map(|row| {
@@ -107,10 +99,13 @@ fn library_parts(rows: &[Row], gets: usize) -> String {
             Some(((implementation.client(), row.concurrency), seconds))
         })
         .collect();
-    if library.is_empty() {
+    if !built {
         return "No library floor: --bin-dir has no examples/library_floor (cargo build -p \
                 flags-common --features ureq,reqwest --example library_floor)."
             .to_string();
+    }
+    if library.is_empty() {
+        return "No library floor: no LOCAL run of ours ended whole.".to_string();
     }
     let each: Vec<String> = library
         .iter()
@@ -124,21 +119,16 @@ fn library_parts(rows: &[Row], gets: usize) -> String {
     )
 }
 
-/// Each LOCAL row against its floor, in one line: `flags-tokio -m 5 1.10×, ...`.
-fn times(rows: &[Row]) -> Option<String> {
+/// Each LOCAL row against a floor, in one line after `title`: `flags-tokio -m 5 1.10×, ...`.
+fn each_row(rows: &[Row], title: &str, times: fn(&Floor) -> Option<f64>) -> Option<String> {
     let parts: Vec<String> = rows
         .iter()
         .filter_map(|row| {
-            let x = row.floor.as_ref()?.times?;
+            let x = times(row.floor.as_ref()?)?;
             Some(format!("{} -m {} {x:.2}×", row.downloader, row.concurrency))
         })
         .collect();
-    (!parts.is_empty()).then(|| {
-        format!(
-            "LOCAL × floor, (start-up + elapsed) / floor: {}.",
-            parts.join(", ")
-        )
-    })
+    (!parts.is_empty()).then(|| format!("{title}: {}.", parts.join(", ")))
 }
 
 /// What the floor is made of, for the headlines.
