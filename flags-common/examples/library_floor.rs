@@ -72,6 +72,8 @@ fn main() -> ExitCode {
         eprintln!("error: IN_FLIGHT must be a positive number, not {in_flight:?}");
         return ExitCode::from(2);
     };
+    // Never more workers than codes, as the downloaders cap `-m`.
+    let in_flight = in_flight.min(codes.len()).max(1);
     let urls = codes
         .iter()
         .map(|cc| format!("{base_url}/{cc}/{cc}.gif", cc = cc.to_lowercase()))
@@ -82,7 +84,7 @@ fn main() -> ExitCode {
     });
     let started = Instant::now();
     let ended = match client.as_str() {
-        "ureq" => Ok(with_ureq(&codes, in_flight)),
+        "ureq" => with_ureq(&codes, in_flight),
         "reqwest" => with_reqwest(&codes, in_flight),
         other => {
             eprintln!("error: no client named {other:?}: ureq or reqwest");
@@ -103,7 +105,7 @@ fn main() -> ExitCode {
 }
 
 /// ureq's agent, one thread per request in flight.
-fn with_ureq(codes: &Codes, in_flight: usize) -> Ended {
+fn with_ureq(codes: &Codes, in_flight: usize) -> Result<Ended, String> {
     let agent = flags_common::blocking_agent_for(TIMEOUT, in_flight);
     let worker = || {
         let mut ended = Ended::default();
@@ -119,15 +121,23 @@ fn with_ureq(codes: &Codes, in_flight: usize) -> Ended {
         ended
     };
     if in_flight == 1 {
-        return worker();
+        return Ok(worker());
     }
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..in_flight).map(|_| scope.spawn(worker)).collect();
+        let mut workers = Vec::new();
+        for _ in 0..in_flight {
+            match std::thread::Builder::new().spawn_scoped(scope, worker) {
+                Ok(handle) => workers.push(handle),
+                // A process limit: fewer threads would not be the same job. The ones started
+                // end with the codes they take; the scope waits for them.
+                Err(err) => return Err(format!("cannot start {in_flight} threads: {err}")),
+            }
+        }
         let mut all = Ended::default();
         for w in workers {
             all.add(w.join().unwrap_or_default());
         }
-        all
+        Ok(all)
     })
 }
 

@@ -38,7 +38,8 @@
 //!   ureq's `unversioned` API: the workspace pins ureq's version for it);
 //! - `tls.rs` (feature `reqwest`): reqwest's TLS, the system's certificates read on first use;
 //! - `clients.rs`: `http_client`, `event_loop` and `blocking_agent`, the clients and the runtime
-//!   the downloaders build, with the timeout, the redirect rule, TLS and lookups;
+//!   the downloaders build, with the timeout, the redirect rule, TLS and lookups (and the same
+//!   clients without a run, for `examples/library_floor.rs`);
 //! - `board/` and `progress.rs`: what the terminal shows while a run goes on;
 //! - `thread_tag.rs`: a number for each thread, for the `--trace` file;
 //! - `job.rs`: `Job`, what `download_many` receives, and the bookkeeping after each code;
