@@ -121,8 +121,9 @@ fn start_server(bench: &Bench<'_>, profile: Profile) -> anyhow::Result<ServerPro
     )
 }
 
-/// One run: reset the server's statistics, run the program, read what it reports, its trace
-/// and the server's statistics.
+/// One run: reset the server's statistics, run the program (its stacks read meanwhile, for the
+/// sweep), read what it reports, its trace and the server's statistics; for compare's LOCAL
+/// runs of ours, the library floor just before and just after it.
 fn one(
     run: &Run,
     repeat: usize,
