@@ -1,16 +1,13 @@
 //! What a run's requests in flight are made of, beside peak RSS (the sweep's breakdown): the
 //! resident pages of its threads' stacks, and the kernel's stacks for those threads, which no
-//! RSS counts. Read while the run goes on, every `PERIOD`; the most seen is kept. Linux only
-//! (`platform`); elsewhere both are None.
+//! RSS counts. Read while the run goes on (the sweep's runs, each racer of a race), every
+//! `PERIOD`; the most seen is kept. Linux only (`platform`); elsewhere both are None.
 
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use super::platform::{self, Live};
-
-/// How often the parts are read: `/proc/PID/smaps` has a mapping or three per thread.
-const PERIOD: Duration = Duration::from_millis(100);
 
 /// The parts of one run, KiB.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +21,10 @@ pub struct Parts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kernel_stacks_kib: Option<u64>,
 }
+
+/// How often the parts are read: `/proc/PID/smaps` has a mapping or three per thread, and a
+/// pool's run on LOCAL may last less than half a second.
+const PERIOD: Duration = Duration::from_millis(100);
 
 /// Reads the parts while a run goes on.
 pub struct Sampler {
@@ -57,7 +58,8 @@ impl Sampler {
         self.most.kernel_stacks_kib = self.most.kernel_stacks_kib.max(kernel);
     }
 
-    pub fn parts(self) -> Parts {
+    /// The most seen so far.
+    pub fn parts(&self) -> Parts {
         self.most
     }
 }

@@ -207,7 +207,7 @@ fn one(
         }
     };
     let mut measure = measure.with_costs(&finished);
-    measure.parts = sampler.map(Sampler::parts).unwrap_or_default();
+    measure.parts = sampler.as_ref().map(Sampler::parts).unwrap_or_default();
     // The book's scripts give up on a request after 3.1 s, while the server's statistics count
     // each delay whole: no ideal time to hold them to.
     if let (true, Some(stats)) = (run.downloader.is_ours(), &stats) {

@@ -134,7 +134,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let headline = headline(&args, &start, &entrants, codes.len());
     let mut screen = Screen::new(&headline, &codes, entrants.len())?;
-    let mut stacks = Stacks::start(entrants.len());
+    let mut stacks = Stacks::start();
     // All at the same moment.
     let race_start = Instant::now();
     let mut racers = Vec::new();

@@ -14,6 +14,7 @@ use super::MaxReq;
 use crate::bench::downloader::{Impl, Model};
 use crate::bench::follow::TraceFollower;
 use crate::bench::invocation::{Codes, Invocation};
+use crate::bench::parts::Sampler;
 use crate::bench::platform::Live;
 use crate::bench::process::{self, Finished, run_until};
 
@@ -53,12 +54,13 @@ pub struct Racer {
 }
 
 /// What is read of a racer's process while it runs.
-#[derive(Clone, Copy, Default)]
 struct Watched {
     /// Its peak memory so far, and most threads.
     most: Live,
     /// The last reading.
     now: Live,
+    /// Its threads' stacks, as resident.
+    stacks: Sampler,
 }
 
 /// What every racer is given.
@@ -111,13 +113,18 @@ impl Racer {
         .command(bin);
         let budget = start.budget;
         let grace = process::grace(flags_common::bounds::DEFAULT_TIMEOUT);
-        let live = Arc::new(Mutex::new(Watched::default()));
+        let live = Arc::new(Mutex::new(Watched {
+            most: Live::default(),
+            now: Live::default(),
+            stacks: Sampler::start(),
+        }));
         let seen = Arc::clone(&live);
         let watch = move |now: Live| {
             if let Ok(mut seen) = seen.lock() {
                 seen.most.peak_rss_kib = now.peak_rss_kib.max(seen.most.peak_rss_kib);
                 seen.most.threads = now.threads.max(seen.most.threads);
                 seen.now = now;
+                seen.stacks.watch(now);
             }
         };
         let trace_path = trace.clone();
@@ -178,13 +185,19 @@ impl Racer {
         (kib.map(|k| k as f64 / 1024.0), live.threads)
     }
 
-    /// Its process id and threads now, while it runs and they are read (Linux).
-    pub fn running(&self) -> Option<(u32, u32)> {
+    /// Its threads now, while it runs and they are read (Linux).
+    pub fn threads_now(&self) -> Option<u32> {
         if self.done() {
             return None;
         }
-        let now = self.live.lock().map(|l| l.now).ok()?;
-        Some((now.pid, now.threads?)).filter(|&(pid, _)| pid != 0)
+        self.live.lock().ok()?.now.threads
+    }
+
+    /// The most resident KiB of its threads' stacks seen while it ran, and its most threads
+    /// (Linux).
+    pub fn stacks(&self) -> Option<(u64, u32)> {
+        let live = self.live.lock().ok()?;
+        live.stacks.parts().stacks_kib.zip(live.most.threads)
     }
 
     pub fn done(&self) -> bool {

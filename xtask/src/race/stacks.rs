@@ -1,6 +1,7 @@
 //! What the racers' threads hold beside the rest of their memory, said under the final table:
-//! the resident pages of each racer's thread stacks (its `smaps`), and the kernel's stacks for
-//! the racers' threads, which no RSS counts (the machine's `KernelStack`, per thread of theirs).
+//! the resident pages of each racer's thread stacks (read by each racer, `bench::parts`), and
+//! the kernel's stacks for the racers' threads, which no RSS counts (the machine's
+//! `KernelStack`, per thread of theirs: the racers run at once, so it is theirs together).
 //! Read every `PERIOD` while they run; Linux only, and nothing is said elsewhere.
 
 use std::time::{Duration, Instant};
@@ -10,50 +11,35 @@ use flags_common::board::one_decimal;
 use super::racer::Racer;
 use crate::bench::platform;
 
-/// `/proc/PID/smaps` has a mapping or three per thread: read it now and then.
+/// The machine's `KernelStack` is one line of `/proc/meminfo`; read it now and then.
 const PERIOD: Duration = Duration::from_millis(500);
 
-/// The most seen of each racer's stacks, and of the kernel's per racing thread.
+/// The most seen of the kernel's stacks per racing thread.
 pub struct Stacks {
     kernel_before: Option<u64>,
     next: Instant,
-    /// Each racer's most resident stack KiB, and its threads then.
-    most: Vec<Option<(u64, u32)>>,
     /// The kernel's stack KiB per thread of the racers, at the most threads seen.
     kernel_per_thread: Option<(u32, f64)>,
 }
 
 impl Stacks {
     /// Before the racers start: the machine's kernel stacks without them.
-    pub fn start(racers: usize) -> Stacks {
+    pub fn start() -> Stacks {
         Stacks {
             kernel_before: platform::kernel_stacks_kib(),
             next: Instant::now(),
-            most: vec![None; racers],
             kernel_per_thread: None,
         }
     }
 
-    /// Every `PERIOD` (and until each racer has been read once): each racer's stacks, and the
-    /// kernel's for all their threads.
+    /// Every `PERIOD`: the kernel's stacks for all the racers' threads.
     pub fn sample(&mut self, racers: &[Racer]) {
         let now = Instant::now();
-        if now < self.next && self.most.iter().all(Option::is_some) {
+        if now < self.next {
             return;
         }
         self.next = now + PERIOD;
-        let mut threads = 0;
-        for (racer, most) in racers.iter().zip(&mut self.most) {
-            let Some((pid, n)) = racer.running() else {
-                continue;
-            };
-            threads += n;
-            if let Some(kib) = platform::thread_stacks_kib(pid)
-                && most.is_none_or(|(seen, _)| kib > seen)
-            {
-                *most = Some((kib, n));
-            }
-        }
+        let threads: u32 = racers.iter().filter_map(Racer::threads_now).sum();
         let kernel = platform::kernel_stacks_kib()
             .zip(self.kernel_before)
             .map(|(now, before)| now.saturating_sub(before));
@@ -72,9 +58,8 @@ impl Stacks {
     pub fn line(&self, racers: &[Racer]) -> Option<String> {
         let each: Vec<String> = racers
             .iter()
-            .zip(&self.most)
-            .filter_map(|(racer, most)| {
-                let (kib, threads) = (*most)?;
+            .filter_map(|racer| {
+                let (kib, threads) = racer.stacks()?;
                 let size = if kib >= 1024 {
                     format!("{} MiB", one_decimal(kib as f64 / 1024.0))
                 } else {
