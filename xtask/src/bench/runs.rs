@@ -130,6 +130,7 @@ fn one(
     server: &ServerProcess,
     bench: &Bench<'_>,
 ) -> anyhow::Result<(Measure, Vec<Span>)> {
+    // The codes the run asks for, and its library floor too.
     let codes = Codes {
         all: false,
         limit: bench.settings.limit,
@@ -151,10 +152,7 @@ fn one(
         (Downloader::Rust(implementation), _) => {
             let _ = std::fs::remove_file(&trace);
             let invocation = Invocation {
-                codes: Codes {
-                    all: false,
-                    limit: settings.limit,
-                },
+                codes,
                 max_req: run.concurrency,
                 base_url: &server.ready.base_url,
                 timeout: Some(settings.timeout()),
